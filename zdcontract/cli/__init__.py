@@ -1,0 +1,88 @@
+"""The ``zdcontract`` command: a thin front-end over the library.
+
+Subcommands are imported only when used, so ``zdcontract --help`` and ``zdcontract validate``
+do not pay for importing schemathesis or the HTTP server.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from .._version import __version__
+from ..errors import ZdContractError
+
+__all__ = ["main"]
+
+# command name -> "module:attribute"
+_COMMANDS = {
+    "validate": "zdcontract.cli.validate:validate",
+    "spec": "zdcontract.cli.spec:spec",
+    "mock": "zdcontract.cli.mock:mock",
+    "run": "zdcontract.cli.run:run",
+}
+
+
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in _COMMANDS if _importable(name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _COMMANDS.get(cmd_name)
+        if target is None or not _importable(cmd_name):
+            return None
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+def _importable(name: str) -> bool:
+    module = _COMMANDS[name].partition(":")[0]
+    return importlib.util.find_spec(module) is not None
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zdcontract")
+def cli() -> None:
+    """Contract and drift testing for the Zendesk Activity Stream API."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Run the CLI; every failure to run is one line on stderr and exit status 2."""
+    try:
+        cli.main(args=argv, prog_name="zdcontract", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _fail("interrupted", 130)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except click.ClickException as exc:
+        context = getattr(exc, "ctx", None)
+        where = context.command_path if context is not None else "zdcontract"
+        hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
+        _fail(f"{where}: error: {exc.format_message()}{hint}", 2)
+    except ZdContractError as exc:
+        _fail(f"zdcontract: error: {exc.message}", exc.exit_code)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # the last line of defence: never a traceback unless asked
+        if os.environ.get("ZDCONTRACT_DEBUG"):
+            raise
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        _fail(
+            f"zdcontract: internal error: {type(exc).__name__}: {message} "
+            "(set ZDCONTRACT_DEBUG=1 for a traceback)",
+            3,
+        )
+    sys.exit(0)
+
+
+def _fail(line: str, code: int) -> None:
+    click.echo(" ".join(line.split()), err=True)
+    sys.exit(code)

@@ -1,0 +1,248 @@
+"""Loading an OpenAPI document and finding its operations.
+
+This module knows nothing of validation: it reads a document (the bundled one or a user's),
+checks that it can be used at all, and answers "which operation is this call?".
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
+
+from ..errors import SpecError, UsageError
+from ._yaml import load_yaml
+
+__all__ = ["BUNDLED_SPEC_NAME", "Operation", "Spec", "bundled_spec_path", "load_spec"]
+
+BUNDLED_SPEC_NAME = "activities.yaml"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def bundled_spec_path() -> Path:
+    """Where the bundled spec lives: inside an installed wheel, or spec/ of a source checkout."""
+    packaged = resources.files("zdcontract") / "_bundled" / BUNDLED_SPEC_NAME
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "spec" / BUNDLED_SPEC_NAME
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One operation of the document: its id, method, path template and raw definition."""
+
+    operation_id: str
+    method: str
+    path: str
+    definition: Mapping[str, Any]
+    path_item: Mapping[str, Any]
+
+    @property
+    def literal_segments(self) -> int:
+        """How many path segments are literal text (more literal text wins a match)."""
+        return sum(1 for part in self.path.split("/") if part and "{" not in part)
+
+    def example_path(self, value: str = "1") -> str:
+        """The path template with every parameter replaced by ``value``."""
+        return re.sub(r"\{[^}/]+\}", value, self.path)
+
+
+class Spec:
+    """An OpenAPI 3.x document with its operations indexed by operationId."""
+
+    def __init__(self, document: Mapping[str, Any], source: str) -> None:
+        """Index ``document``; raises SpecError when it is not a usable OpenAPI 3 document."""
+        if not isinstance(document, Mapping):
+            raise SpecError(f"spec {source} is not an OpenAPI document (top level is not a mapping)")
+        version = str(document.get("openapi", ""))
+        if not re.match(r"^3\.[01]\.\d+", version):
+            found = f"'openapi: {version}'" if version else "no 'openapi' field"
+            raise SpecError(f"spec {source} is not an OpenAPI 3.0 or 3.1 document ({found})")
+        self.document = document
+        self.source = source
+        self.version = version
+        self.operations: dict[str, Operation] = {}
+        for operation in self._iter_operations():
+            self.operations.setdefault(operation.operation_id, operation)
+        if not self.operations:
+            raise SpecError(f"spec {source} defines no operations")
+        for operation in self.operations.values():
+            for ref, pointer in _refs(operation.definition, _op_pointer(operation)):
+                self._check_ref(ref, pointer)
+            for ref, pointer in _refs(operation.path_item.get("parameters", []), "parameters"):
+                self._check_ref(ref, pointer)
+
+    @property
+    def is_31(self) -> bool:
+        """Whether the document declares OpenAPI 3.1."""
+        return self.version.startswith("3.1")
+
+    def _iter_operations(self) -> Iterator[Operation]:
+        paths = self.document.get("paths") or {}
+        if not isinstance(paths, Mapping):
+            raise SpecError(f"spec {self.source}: 'paths' is not a mapping")
+        for template, item in paths.items():
+            if not isinstance(item, Mapping):
+                continue
+            for method in HTTP_METHODS:
+                definition = item.get(method)
+                if not isinstance(definition, Mapping):
+                    continue
+                op_id = str(definition.get("operationId") or f"{method.upper()} {template}")
+                yield Operation(op_id, method.upper(), str(template), definition, item)
+
+    def _check_ref(self, ref: str, where: str) -> None:
+        seen: set[str] = set()
+        pending = [(ref, where)]
+        while pending:
+            current, at = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            target = self.resolve_ref(current, at)
+            pending.extend(_refs(target, current.lstrip("#")))
+
+    def resolve_ref(self, ref: str, where: str = "") -> Any:
+        """The value a local ``$ref`` points at; SpecError for dangling or external refs."""
+        if not ref.startswith("#"):
+            raise SpecError(f"spec {self.source}: external $ref '{ref}' at {where} is not supported")
+        node: Any = self.document
+        for token in ref[1:].split("/")[1:]:
+            token = unquote(token).replace("~1", "/").replace("~0", "~")
+            if isinstance(node, Mapping) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                raise SpecError(f"spec {self.source}: dangling $ref '{ref}' at {where or '/'}")
+        return node
+
+    def deref(self, node: Any) -> Any:
+        """Follow ``$ref`` chains until a node that is not a reference."""
+        hops = 0
+        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            node = self.resolve_ref(node["$ref"])
+            hops += 1
+            if hops > 64:
+                raise SpecError(f"spec {self.source}: $ref cycle through '{node}'")
+        return node
+
+    def operation(self, operation_id: str) -> Operation:
+        """The operation with this operationId; UsageError with a suggestion otherwise."""
+        try:
+            return self.operations[operation_id]
+        except KeyError:
+            names = sorted(self.operations)
+            close = difflib.get_close_matches(operation_id, names, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else f" Known: {', '.join(names[:8])}."
+            raise UsageError(f"unknown operation '{operation_id}'.{hint}") from None
+
+    def match(self, method: str, url: str) -> Operation:
+        """The operation serving ``method url``.
+
+        Zendesk accepts a ``.json`` suffix on every path and clients use it; literal segments
+        win over templates, so ``/activities/count`` is CountActivities, never ShowActivity.
+        """
+        path = unquote(urlsplit(url).path) or "/"
+        candidates = [path]
+        if path.endswith(".json"):
+            candidates.append(path[: -len(".json")])
+        for prefix in self._server_prefixes():
+            candidates.extend(c[len(prefix) :] for c in list(candidates) if c.startswith(prefix))
+        ranked = sorted(
+            (op for op in self.operations.values() if op.method == method.upper()),
+            key=lambda op: (-op.literal_segments, op.path),
+        )
+        for operation in ranked:
+            for candidate in candidates:
+                if _template_regex(operation.path).fullmatch(candidate.rstrip("/") or "/"):
+                    return operation
+        raise UsageError(f"no {method.upper()} operation of {self.source} matches {path}")
+
+    def _server_prefixes(self) -> list[str]:
+        prefixes = []
+        for server in self.document.get("servers") or []:
+            if isinstance(server, Mapping):
+                prefix = urlsplit(str(server.get("url", ""))).path.rstrip("/")
+                if prefix and "{" not in prefix:
+                    prefixes.append(prefix)
+        return prefixes
+
+
+@cache
+def _template_regex(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}/]+\})", template.rstrip("/") or "/")
+    return re.compile("".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts))
+
+
+def _op_pointer(operation: Operation) -> str:
+    escaped = operation.path.replace("~", "~0").replace("/", "~1")
+    return f"/paths/{escaped}/{operation.method.lower()}"
+
+
+def _refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """Every ``$ref`` string below ``node`` with the JSON Pointer where it stands."""
+    stack: list[tuple[Any, str]] = [(node, pointer)]
+    while stack:
+        current, at = stack.pop()
+        if isinstance(current, Mapping):
+            ref = current.get("$ref")
+            if isinstance(ref, str):
+                yield ref, at
+            for key, value in current.items():
+                if isinstance(value, Mapping | list):
+                    stack.append((value, f"{at}/{key}"))
+        elif isinstance(current, list):
+            stack.extend((value, f"{at}/{i}") for i, value in enumerate(current))
+
+
+def read_document(path: str | Path) -> Any:
+    """Read a YAML or JSON file into plain data; SpecError with one line on any failure."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise SpecError(f"cannot read spec {source}: no such file") from None
+    except IsADirectoryError:
+        raise SpecError(f"cannot read spec {source}: it is a directory") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"cannot read spec {source}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SpecError(f"cannot read spec {source}: {exc.strerror or exc}") from None
+    try:
+        if source.endswith(".json"):
+            return json.loads(text)
+        return load_yaml(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(f"spec {source} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(f"spec {source} is not valid YAML: {where}{problem}") from None
+
+
+def load_spec(path: str | Path | None = None) -> Spec:
+    """Load a spec (the bundled one when ``path`` is None); cached per resolved path."""
+    target = Path(path) if path is not None else bundled_spec_path()
+    try:
+        key = str(target.resolve())
+        mtime = target.stat().st_mtime_ns
+    except OSError:
+        key, mtime = str(target), 0
+    return _load_cached(key, mtime, str(path) if path is not None else "the bundled spec")
+
+
+@cache
+def _load_cached(key: str, mtime: int, source: str) -> Spec:
+    del mtime  # part of the cache key only: an edited file is read again
+    return Spec(read_document(key), source)
