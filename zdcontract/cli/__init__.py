@@ -7,6 +7,7 @@ do not pay for importing schemathesis or the HTTP server.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from typing import Any
@@ -55,13 +56,12 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> Any:
     """Run the CLI; every failure to run is one line on stderr and exit status 2."""
     try:
-        cli.main(args=argv, prog_name="zdcontract", standalone_mode=False)
+        # standalone_mode=False hands back ctx.exit(code) as a return value instead of exiting
+        status = cli.main(args=argv, prog_name="zdcontract", standalone_mode=False)
     except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        _fail("interrupted", 130)
-    except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        status = exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _fail("zdcontract: interrupted", 130)
     except click.ClickException as exc:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "zdcontract"
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> Any:
     except ZdContractError as exc:
         _fail(f"zdcontract: error: {exc.message}", exc.exit_code)
     except BrokenPipeError:
-        sys.exit(0)
+        status = 0
     except Exception as exc:  # the last line of defence: never a traceback unless asked
         if os.environ.get("ZDCONTRACT_DEBUG"):
             raise
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> Any:
             "(set ZDCONTRACT_DEBUG=1 for a traceback)",
             3,
         )
-    sys.exit(0)
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 def _fail(line: str, code: int) -> None:

@@ -91,7 +91,7 @@ class SeverityPolicy:
 
     @classmethod
     def from_strings(cls, pairs: Mapping[str, str]) -> SeverityPolicy:
-        """Build from ``{"undocumented-field": "info", ...}``; raises ValueError on unknown names."""
+        """Build from ``{"undocumented-field": "info"}``; ValueError on unknown names."""
         return cls({Kind(k): Severity(v) for k, v in pairs.items()})
 
     def severity_of(
@@ -117,7 +117,7 @@ _INDEX = re.compile(r"/\d+(?=/|$)")
 
 
 def generic_pointer(pointer: str) -> str:
-    """Replace the array indices of a JSON Pointer by ``*``: ``/activities/3/id`` -> ``/activities/*/id``.
+    """Array indices of a pointer as ``*``: ``/activities/3/id`` -> ``/activities/*/id``.
 
     Every all-digit token is taken as an index: the bodies zdcontract validates do not key
     objects by numbers, and a stable fingerprint matters more than the rare exception.
@@ -126,7 +126,7 @@ def generic_pointer(pointer: str) -> str:
 
 
 def fingerprint(operation: str, kind: Kind, pointer: str, qualifier: str | None = None) -> str:
-    """The stable identity of a drift: operation, kind and generic path (plus a qualifier).
+    """The stable identity of a drift: ``operation|kind|generic path[|qualifier]``.
 
     The qualifier distinguishes findings that share a path by nature: the status code of an
     undocumented status, the media type of an undocumented content type, the name of a
@@ -135,7 +135,7 @@ def fingerprint(operation: str, kind: Kind, pointer: str, qualifier: str | None 
     parts = [operation, kind.value, generic_pointer(pointer)]
     if qualifier:
         parts.append(qualifier)
-    return " ".join(parts)
+    return "|".join(parts)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,7 +202,7 @@ def aggregate(findings: Iterable[Finding]) -> list[Finding]:
         seen = merged.get(item.fingerprint)
         if seen is None:
             examples = item.examples or ((item.path,) if item.path or item.path == "" else ())
-            merged[item.fingerprint] = replace(item, examples=examples[: MAX_EXAMPLES])
+            merged[item.fingerprint] = replace(item, examples=examples[:MAX_EXAMPLES])
             continue
         examples = seen.examples
         for pointer in item.examples or (item.path,):

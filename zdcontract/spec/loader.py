@@ -62,7 +62,9 @@ class Spec:
     def __init__(self, document: Mapping[str, Any], source: str) -> None:
         """Index ``document``; raises SpecError when it is not a usable OpenAPI 3 document."""
         if not isinstance(document, Mapping):
-            raise SpecError(f"spec {source} is not an OpenAPI document (top level is not a mapping)")
+            raise SpecError(
+                f"spec {source} is not an OpenAPI document (top level is not a mapping)"
+            )
         version = str(document.get("openapi", ""))
         if not re.match(r"^3\.[01]\.\d+", version):
             found = f"'openapi: {version}'" if version else "no 'openapi' field"
@@ -114,7 +116,9 @@ class Spec:
     def resolve_ref(self, ref: str, where: str = "") -> Any:
         """The value a local ``$ref`` points at; SpecError for dangling or external refs."""
         if not ref.startswith("#"):
-            raise SpecError(f"spec {self.source}: external $ref '{ref}' at {where} is not supported")
+            raise SpecError(
+                f"spec {self.source}: external $ref '{ref}' at {where} is not supported"
+            )
         node: Any = self.document
         for token in ref[1:].split("/")[1:]:
             token = unquote(token).replace("~1", "/").replace("~0", "~")

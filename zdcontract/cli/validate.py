@@ -1,0 +1,101 @@
+"""``zdcontract validate``: check one captured response against the contract."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..drift import DriftValidator, Finding
+from ..spec import load_spec
+from ._common import exit_code_for, fail_on_option, read_input
+
+__all__ = ["render_text", "validate"]
+
+
+@click.command()
+@click.argument("body_file", metavar="BODY_FILE")
+@click.option("--operation", "-o", help="operationId, e.g. ListActivities")
+@click.option("--url", help="The request URL instead of --operation (.json suffix understood)")
+@click.option("--method", default="GET", show_default=True, help="HTTP method with --url")
+@click.option(
+    "--status",
+    type=click.IntRange(100, 599),
+    default=200,
+    show_default=True,
+    help="HTTP status code of the response",
+)
+@click.option(
+    "--content-type",
+    default="application/json",
+    show_default=True,
+    help="Content-Type header of the response",
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False),
+    help="OpenAPI document to validate against (default: the bundled spec)",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format",
+)
+@fail_on_option()
+def validate(
+    body_file: str,
+    operation: str | None,
+    url: str | None,
+    method: str,
+    status: int,
+    content_type: str,
+    spec_path: str | None,
+    fmt: str,
+    fail_on: str,
+) -> None:
+    """Validate a response body (a file, or - for stdin) against the contract.
+
+    Exit status: 0 when nothing reaches --fail-on, 1 on drift, 2 on bad usage or input.
+    """
+    if (operation is None) == (url is None):
+        raise click.UsageError("give exactly one of --operation and --url")
+    validator = DriftValidator(load_spec(spec_path))
+    if operation is not None:
+        operation = validator.spec.operation(operation).operation_id
+    else:
+        operation = validator.spec.match(method, str(url)).operation_id
+    body = read_input(body_file)
+    findings = validator.validate(
+        body, operation=operation, status=status, content_type=content_type
+    )
+    if fmt == "json":
+        click.echo(json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2))
+    else:
+        click.echo(render_text(findings, f"{operation} {status} {content_type}"))
+    click.get_current_context().exit(exit_code_for(findings, fail_on))
+
+
+def render_text(findings: list[Finding], subject: str) -> str:
+    """Findings as aligned lines a person reads at a glance."""
+    if not findings:
+        return f"{subject}: conforms to the contract (no drift)"
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    noun = "finding" if len(findings) == 1 else "findings"
+    lines = [f"{subject}: {len(findings)} {noun} ({summary})"]
+    ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.path))
+    width_kind = max(len(f.kind.value) for f in ordered)
+    width_path = min(48, max(len(f.path or "/") for f in ordered))
+    for finding in ordered:
+        times = f"  (x{finding.count})" if finding.count > 1 else ""
+        lines.append(
+            f"  {finding.severity.value:<8}  {finding.kind.value:<{width_kind}}  "
+            f"{finding.path or '(response)':<{width_path}}  {finding.message}{times}"
+        )
+    return "\n".join(lines)
