@@ -1,0 +1,172 @@
+"""What every report format derives from a RunResult: verdict, ordering, check membership."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ..drift.findings import Finding, Severity
+from ..results import CheckOutcome, RunResult
+
+__all__ = [
+    "UNASSIGNED",
+    "CheckFindings",
+    "Verdict",
+    "check_findings",
+    "clip",
+    "fails",
+    "format_seconds",
+    "format_statuses",
+    "most_severe",
+    "ordered",
+    "threshold",
+    "verdict",
+]
+
+#: Test case name for the findings of an operation that no check claims.
+UNASSIGNED = "unassigned findings"
+
+
+def threshold(fail_on: str) -> Severity | None:
+    """The Severity a ``fail_on`` value names; None for ``never`` (or anything unknown)."""
+    try:
+        return Severity(fail_on)
+    except ValueError:
+        return None
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Whether ``finding`` is severe enough to fail the run under ``fail_on``."""
+    return finding.severity.at_least(threshold(fail_on))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verdict:
+    """The run's status line in numbers: how many findings, how many of them fail it."""
+
+    total: int
+    failing: int
+    fail_on: str
+    interrupted: bool
+
+    @property
+    def passed(self) -> bool:
+        """No finding reaches ``fail_on`` (an interrupted run may still pass)."""
+        return self.failing == 0
+
+    @property
+    def headline(self) -> str:
+        """The status in a few words: ``3 findings at or above warning``."""
+        if self.failing:
+            return f"{_plural(self.failing, 'finding')} at or above {self.fail_on}"
+        if threshold(self.fail_on) is None:
+            return "no finding fails the run"
+        return f"no drift at or above {self.fail_on}"
+
+    @property
+    def detail(self) -> str:
+        """What the headline leaves out: the findings below fail-on; empty when nothing."""
+        below = self.total - self.failing
+        if threshold(self.fail_on) is None:
+            return f"fail-on never, {_plural(self.total, 'finding')}"
+        if not below:
+            return ""
+        return f"{_plural(below, 'more finding')} below {self.fail_on}"
+
+
+def verdict(result: RunResult) -> Verdict:
+    """The Verdict of ``result``."""
+    return Verdict(
+        total=len(result.findings),
+        failing=sum(fails(f, result.fail_on) for f in result.findings),
+        fail_on=result.fail_on,
+        interrupted=result.interrupted,
+    )
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then most often seen, then by fingerprint (stable across runs)."""
+    return sorted(findings, key=lambda f: (-f.severity.rank, -f.count, f.fingerprint))
+
+
+def most_severe(findings: Iterable[Finding]) -> Severity | None:
+    """The highest severity among ``findings``; None when there are none."""
+    return max((f.severity for f in findings), key=lambda s: s.rank, default=None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckFindings:
+    """A check (or an operation's unassigned findings) with its findings resolved."""
+
+    operation: str
+    check: str
+    findings: tuple[Finding, ...]
+    unknown: tuple[str, ...] = ()  # fingerprints the check names but the result lacks
+    cases: int = 0
+    skipped: str | None = None
+    assigned: bool = True
+
+
+def check_findings(result: RunResult) -> list[CheckFindings]:
+    """Every check with its findings, then per operation the findings no check claims.
+
+    Nothing is lost: a finding that no check names appears under ``unassigned findings``
+    of its operation, in the order of the result.
+    """
+    by_fingerprint: dict[str, Finding] = {f.fingerprint: f for f in result.findings}
+    claimed: set[str] = set()
+    rows = []
+    for outcome in result.checks:
+        rows.append(_resolve(outcome, by_fingerprint))
+        claimed.update(outcome.fingerprints)
+    loose: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        if finding.fingerprint not in claimed:
+            loose.setdefault(finding.operation, []).append(finding)
+    for operation, findings in loose.items():
+        rows.append(
+            CheckFindings(
+                operation=operation, check=UNASSIGNED, findings=tuple(findings), assigned=False
+            )
+        )
+    return rows
+
+
+def _resolve(outcome: CheckOutcome, by_fingerprint: Mapping[str, Finding]) -> CheckFindings:
+    found = tuple(by_fingerprint[fp] for fp in outcome.fingerprints if fp in by_fingerprint)
+    unknown = tuple(fp for fp in outcome.fingerprints if fp not in by_fingerprint)
+    return CheckFindings(
+        operation=outcome.operation,
+        check=outcome.check,
+        findings=found,
+        unknown=unknown,
+        cases=outcome.cases,
+        skipped=outcome.skipped,
+    )
+
+
+def format_statuses(statuses: Mapping[str, int]) -> str:
+    """``{"200": 118, "429": 2}`` -> ``200 ×118, 429 ×2`` (sorted by status)."""
+    return ", ".join(f"{status} ×{count}" for status, count in sorted(statuses.items()))
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration for people: ``0.42 s``, ``12.3 s``, ``4 min 05 s``."""
+    if not math.isfinite(seconds):
+        return "?"
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, marking the cut with ``…``."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
