@@ -1,0 +1,108 @@
+"""``zdcontract mock``: serve the embedded Zendesk mock until SIGINT or SIGTERM."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..mock.config import MAX_ACTIVITIES, MockConfig, Profile
+from ..mock.server import MockServer, serve
+
+__all__ = ["mock"]
+
+
+@click.command("mock")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8080,
+    show_default=True,
+    help="Port to listen on (0: any free port)",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the dataset and faults"
+)
+@click.option(
+    "--activities",
+    type=click.IntRange(0, MAX_ACTIVITIES),
+    default=250,
+    show_default=True,
+    help="Number of activities in the dataset",
+)
+@click.option(
+    "--profile",
+    type=click.Choice([p.value for p in Profile]),
+    default=Profile.ZENDESK.value,
+    show_default=True,
+    help="zendesk: the live API with its deviations; conformant: only what the spec documents",
+)
+@click.option(
+    "--auth-token",
+    envvar="ZDCONTRACT_MOCK_TOKEN",
+    metavar="TOKEN",
+    help="Require this API token (basic {email}/token) or bearer token [env ZDCONTRACT_MOCK_TOKEN]",
+)
+@click.option("--auth-email", metavar="EMAIL", help="Require this email with the API token")
+@click.option(
+    "--rate-limit", type=click.IntRange(min=1), metavar="N", help="Allow N requests per minute"
+)
+@click.option(
+    "--count-total",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Count that CountActivities reports (above 100000: capped and refreshing)",
+)
+@click.option(
+    "--drift",
+    multiple=True,
+    metavar="MUTATION",
+    help="Inject drift, e.g. remove:/activities/*/title or status:/api/v2/activities/count=500",
+)
+@click.option(
+    "--fault",
+    "faults",
+    multiple=True,
+    metavar="FAULT",
+    help="Inject a fault KIND[:ARG][@PROBABILITY]: delay:S, status:CODE, reset, truncate, "
+    "html[:CODE], slow-body[:S]",
+)
+@click.option("--public-url", metavar="URL", help="Base URL written into links and urls")
+def mock(
+    host: str,
+    port: int,
+    seed: int,
+    activities: int,
+    profile: str,
+    auth_token: str | None,
+    auth_email: str | None,
+    rate_limit: int | None,
+    count_total: int | None,
+    drift: tuple[str, ...],
+    faults: tuple[str, ...],
+    public_url: str | None,
+) -> None:
+    """Serve a mock Zendesk Activity Stream API, logging one line per request."""
+    config = MockConfig(
+        host=host,
+        port=port,
+        seed=seed,
+        activities=activities,
+        profile=Profile(profile),
+        auth_token=auth_token,
+        auth_email=auth_email,
+        rate_limit=rate_limit,
+        count_total=count_total,
+        drift=drift,
+        faults=faults,
+        public_url=public_url,
+    )
+
+    def announce(server: MockServer) -> None:
+        click.echo(
+            f"zdcontract mock serving {server.url} (profile {config.profile}, "
+            f"{config.activities} activities, seed {config.seed})"
+        )
+
+    serve(config, access_log=sys.stdout, on_ready=announce)
