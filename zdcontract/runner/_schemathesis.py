@@ -1,0 +1,130 @@
+"""The one module that talks to schemathesis: requests generated from the spec.
+
+schemathesis (with Hypothesis underneath) produces the cases of its examples, coverage and
+fuzzing phases, positive and negative. Generation is separated from sending: every case of
+an operation is drawn first (deterministic for a seed), then the runner sends them through
+its own polite client. The coverage phase's unexpected-method probes are switched off: a
+live Zendesk is someone's production, and the contract is read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import hypothesis
+import schemathesis
+from schemathesis.generation.hypothesis.builder import (
+    HypothesisTestConfig,
+    HypothesisTestMode,
+    create_test,
+)
+from schemathesis.generation.modes import GenerationMode
+
+from ..spec import Spec
+
+__all__ = ["GeneratedCase", "generate_cases"]
+
+_BASE = "http://zdcontract.invalid"
+
+_DROP_HEADERS = {
+    "x-schemathesis-testcaseid",
+    "user-agent",
+    "accept-encoding",
+    "accept",
+    "connection",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedCase:
+    """One request to send: what schemathesis drew, in plain data."""
+
+    operation: str
+    method: str
+    path: str
+    params: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]
+    phase: str  # examples, coverage, fuzzing
+    mode: str  # positive, negative
+
+    @property
+    def key(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """What makes two cases the same request."""
+        return (self.method, self.path, self.params)
+
+
+def _flatten(params: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    items: list[tuple[str, str]] = []
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            text = item if isinstance(item, str) else _scalar(item)
+            items.append((str(name), text))
+    return tuple(items)
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _collector(op_id: str, out: list[GeneratedCase]) -> Any:
+    """A test function for Hypothesis that records each case instead of sending it."""
+
+    def collect(case: Any) -> None:
+        kwargs = case.as_transport_kwargs(base_url=_BASE)
+        headers = {
+            k: str(v)
+            for k, v in (kwargs.get("headers") or {}).items()
+            if k.lower() not in _DROP_HEADERS
+        }
+        meta = case.meta
+        out.append(
+            GeneratedCase(
+                operation=op_id,
+                method=str(kwargs["method"]).upper(),
+                path=str(kwargs["url"])[len(_BASE) :],
+                params=_flatten(kwargs.get("params") or {}),
+                headers=tuple(sorted(headers.items())),
+                phase=meta.phase.name.value if meta is not None else "fuzzing",
+                mode=meta.generation.mode.value if meta is not None else "positive",
+            )
+        )
+
+    return collect
+
+
+def generate_cases(
+    spec: Spec, operations: list[str], *, max_examples: int, seed: int, negative: bool = True
+) -> Iterator[GeneratedCase]:
+    """Every case schemathesis generates for ``operations``, in a reproducible order."""
+    schema = schemathesis.openapi.from_dict(dict(spec.document))
+    schema.config.phases.coverage.unexpected_methods = set()
+    modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if negative else [])
+    schema.config.generation.modes = modes
+    wanted = set(operations)
+    for result in schema.get_all_operations():
+        operation = result.ok()  # type: ignore[union-attr]  # Err only for invalid operations
+        op_id = operation.definition.raw.get("operationId") or operation.label
+        if op_id not in wanted:
+            continue
+        drawn: list[GeneratedCase] = []
+        collect = _collector(op_id, drawn)
+        settings = hypothesis.settings(
+            max_examples=max_examples,
+            database=None,
+            deadline=None,
+            derandomize=False,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        )
+        config = HypothesisTestConfig(
+            project=schema.config, modes=list(HypothesisTestMode), settings=settings, seed=seed
+        )
+        create_test(operation=operation, test_func=collect, config=config)()
+        yield from drawn

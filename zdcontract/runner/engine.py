@@ -1,0 +1,322 @@
+"""A contract run: generate, send, validate, check, and describe it all as a RunResult."""
+
+from __future__ import annotations
+
+import random
+import shlex
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit
+
+from .._version import __version__
+from ..drift import DriftValidator, Finding, Kind, aggregate, fingerprint
+from ..errors import TargetError
+from ..results import CheckOutcome, OperationStats, RunResult, Target
+from ..spec import load_spec
+from ._schemathesis import GeneratedCase, generate_cases
+from .checks import CHECKS, CheckContext, iter_json
+from .client import BudgetExhausted, Exchange, HttpClient, ReadOnlyViolation
+from .config import LIVE_BUDGET, LIVE_RATE_LIMIT, RunConfig
+
+__all__ = ["Progress", "run"]
+
+
+class Progress(Protocol):
+    """Where a run reports its progress (the CLI draws a bar; tests pass nothing)."""
+
+    def start(self, total: int) -> None: ...
+    def advance(self, description: str) -> None: ...
+
+
+class _Silent:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, description: str) -> None:
+        pass
+
+
+@dataclass
+class _Tally:
+    requests: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    transport_errors: int = 0
+    rate_limited: int = 0
+    seconds: float = 0.0
+    cases: int = 0
+
+
+class _Run:
+    def __init__(self, config: RunConfig, progress: Progress) -> None:
+        self.config = config
+        self.progress = progress
+        self.spec = load_spec(config.spec_path)
+        for name in config.operations:
+            self.spec.operation(name)  # an unknown operation is a UsageError now, not later
+        self.validator = DriftValidator(self.spec)
+        self.findings: list[Finding] = []
+        self.tally: dict[str, _Tally] = {name: _Tally() for name in config.operations}
+        self.outcomes: list[CheckOutcome] = []
+        self.notes: list[str] = []
+        self.client: HttpClient | None = None
+
+    def curl(self, exchange: Exchange) -> str:
+        query = f"?{urlencode(list(exchange.params.items()))}" if exchange.params else ""
+        parts = [
+            "curl",
+            "-sS",
+            "-X",
+            exchange.method,
+            shlex.quote(exchange.url + query),
+            "-H",
+            shlex.quote("Accept: application/json"),
+        ]
+        if self.config.credentials is not None:
+            parts.append(self.config.credentials.curl_option())
+        return " ".join(parts)
+
+    def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
+        """Count, validate and keep the drift of one exchange; its JSON object, if any."""
+        tally = self.tally.setdefault(operation, _Tally())
+        tally.requests += exchange.attempts
+        tally.seconds += exchange.elapsed
+        tally.rate_limited += exchange.rate_limited
+        if exchange.error is not None:
+            tally.transport_errors += 1
+            kind = Kind.TRANSPORT_ERROR
+            qualifier = exchange.error.split(":", 1)[0]
+            self.findings.append(
+                Finding(
+                    kind=kind,
+                    severity=self.validator.policy.severity_of(kind),
+                    operation=operation,
+                    path="",
+                    message=f"{exchange.error} (after {exchange.attempts} attempts)",
+                    fingerprint=fingerprint(operation, kind, "", qualifier),
+                    request=self.curl(exchange),
+                )
+            )
+            return None
+        tally.statuses[str(exchange.status)] += 1
+        if exchange.status == 429:
+            return None  # still rate limited after the retries: an event, never drift
+        found = self.validator.validate(
+            exchange.body,
+            operation=operation,
+            status=exchange.status,
+            content_type=exchange.content_type,
+        )
+        if found:
+            request = self.curl(exchange)
+            self.findings.extend(f.__class__(**{**_fields(f), "request": request}) for f in found)
+        return next(iter_json(exchange), None)
+
+    def send(self, case: GeneratedCase) -> tuple[GeneratedCase, Exchange]:
+        assert self.client is not None
+        exchange = self.client.request(
+            case.method,
+            case.path,
+            params=list(case.params),
+            headers=dict(case.headers),
+        )
+        return case, exchange
+
+    def execute(self, cases: list[GeneratedCase], workers: int) -> None:
+        pending: set[Future[tuple[GeneratedCase, Exchange]]] = set()
+        queue = iter(cases)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zdcontract") as pool:
+            try:
+                while True:
+                    while len(pending) < workers * 2:
+                        case = next(queue, None)
+                        if case is None:
+                            break
+                        pending.add(pool.submit(self.send, case))
+                    if not pending:
+                        return
+                    done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        case, exchange = future.result()
+                        self.tally[case.operation].cases += 1
+                        self.observe(case.operation, exchange)
+                        self.progress.advance(case.operation)
+            except BudgetExhausted as exc:
+                self.notes.append(f"stopped sending: {exc}")
+            finally:
+                for future in pending:
+                    future.cancel()
+
+    def behaviour(self, account_host: str) -> None:
+        assert self.client is not None
+        context = CheckContext(
+            client=self.client,
+            observe=self.observe,
+            account_host=account_host,
+            policy=self.validator.policy,
+        )
+        for name, operation, check in CHECKS:
+            if operation not in self.config.operations:
+                continue
+            before = len(context.findings)
+            try:
+                skipped = check(context)
+            except BudgetExhausted as exc:
+                skipped = str(exc)
+            new = context.findings[before:]
+            self.findings.extend(new)
+            self.outcomes.append(
+                CheckOutcome(
+                    operation=operation,
+                    check=name,
+                    skipped=skipped,
+                    fingerprints=tuple(dict.fromkeys(f.fingerprint for f in new)),
+                )
+            )
+            self.progress.advance(name)
+
+
+def _fields(finding: Finding) -> dict[str, Any]:
+    return {name: getattr(finding, name) for name in finding.__dataclass_fields__}
+
+
+@contextmanager
+def _target(config: RunConfig) -> Iterator[tuple[Target, str]]:
+    """The target's base URL and description; starts the embedded mock when there is none."""
+    if config.live:
+        url = str(config.target_url)
+        auth = config.credentials.scheme if config.credentials else None
+        yield Target(url=url, kind="live", auth=auth), url
+        return
+    from ..mock import MockConfig, MockServer, Profile
+
+    mock = MockConfig(
+        profile=Profile(config.profile),
+        seed=config.seed or 0,
+        drift=config.mock_drift,
+        faults=config.mock_faults,
+        activities=config.mock_activities,
+    )
+    with MockServer(mock) as server:
+        yield Target(url=server.url, kind="mock", profile=str(mock.profile)), server.url
+
+
+def run(
+    config: RunConfig,
+    progress: Progress | None = None,
+    on_seed: Callable[[int], None] | None = None,
+) -> RunResult:
+    """Run the contract suite; a KeyboardInterrupt ends it early with a result marked so."""
+    seed = config.seed if config.seed is not None else random.randrange(2**31)
+    if config.seed is None:
+        config = RunConfig(
+            **{**{n: getattr(config, n) for n in config.__dataclass_fields__}, "seed": seed}
+        )
+    if on_seed is not None:
+        on_seed(seed)
+    state = _Run(config, progress or _Silent())
+    started, clock = datetime.now(UTC), time.monotonic()
+    interrupted = False
+    with ExitStack() as stack:
+        target, base_url = stack.enter_context(_target(config))
+        live = target.kind == "live"
+        state.client = stack.enter_context(
+            HttpClient(
+                base_url,
+                credentials=config.credentials,
+                rate_limit=config.rate_limit or (LIVE_RATE_LIMIT if live else None),
+                max_requests=config.max_requests or (LIVE_BUDGET if live else None),
+                allow_writes=config.allow_writes,
+                timeout=config.timeout,
+                retries=config.retries,
+            )
+        )
+        try:
+            _probe(state.client)
+            cases = list(
+                dict.fromkeys(
+                    generate_cases(
+                        state.spec,
+                        list(config.operations),
+                        max_examples=config.max_examples,
+                        seed=seed,
+                    )
+                )
+            )
+            if not config.allow_writes:
+                cases = [c for c in cases if c.method in ("GET", "HEAD")]
+            total = len(cases) + (len(CHECKS) if config.behaviour_checks else 0)
+            state.progress.start(total)
+            state.execute(cases, config.workers or (1 if live else 4))
+            if config.behaviour_checks:
+                state.behaviour(urlsplit(base_url).netloc)
+        except KeyboardInterrupt:
+            interrupted = True
+            state.notes.append("interrupted: the results hold what was found until then")
+        except ReadOnlyViolation as exc:
+            state.notes.append(str(exc))
+        for name in config.operations:
+            schema_fps = tuple(
+                dict.fromkeys(
+                    f.fingerprint
+                    for f in state.findings
+                    if f.operation == name and f.kind is not Kind.SEMANTIC_VIOLATION
+                )
+            )
+            state.outcomes.insert(
+                0,
+                CheckOutcome(
+                    operation=name,
+                    check="schema",
+                    fingerprints=schema_fps,
+                    cases=state.tally[name].cases,
+                ),
+            )
+        if state.client.rate_limit_events:
+            state.notes.append(
+                f"rate limited {state.client.rate_limit_events} times; Retry-After honoured"
+            )
+    findings = tuple(aggregate(state.findings))
+    return RunResult(
+        tool_version=__version__,
+        started_at=started.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        finished_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        duration_seconds=round(time.monotonic() - clock, 3),
+        target=target,
+        spec=state.spec.source,
+        seed=seed,
+        max_examples=config.max_examples,
+        fail_on=config.fail_on,
+        findings=findings,
+        checks=tuple(state.outcomes),
+        operations=tuple(
+            OperationStats(
+                operation=name,
+                requests=t.requests,
+                statuses=dict(t.statuses),
+                transport_errors=t.transport_errors,
+                rate_limited=t.rate_limited,
+                total_seconds=round(t.seconds, 3),
+            )
+            for name, t in state.tally.items()
+        ),
+        interrupted=interrupted,
+        notes=tuple(state.notes),
+    )
+
+
+def _probe(client: HttpClient) -> None:
+    """One request to see the target answers at all; a dead target is a TargetError."""
+    exchange = client.get("/api/v2/activities/count.json")
+    if exchange.error is not None and exchange.attempts > client.retries:
+        raise TargetError(f"cannot reach {client.base_url}: {exchange.error}")
+    if exchange.status in (401, 403):
+        raise TargetError(
+            f"{client.base_url} refused the credentials (HTTP {exchange.status}); set "
+            "ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN"
+        )
