@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from types import FrameType
 from typing import Any
 
@@ -14,13 +16,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..reports import write_reports
+from ..monitor import Classification, HarRecorder
+from ..monitor.session import MonitorOptions, finish_run, select_baseline
 from ..results import RunResult
 from ..runner import RunConfig, credentials_from
 from ..runner import run as run_contract
 from ..runner.config import DEFAULT_OPERATIONS
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings
-from ._common import FAIL_ON, exit_code_for
+from ._common import FAIL_ON
 
 __all__ = ["run"]
 
@@ -81,21 +84,28 @@ class _Bar:
 
 
 @contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM ends the run like Ctrl-C: reports are still written, marked interrupted."""
+def _sigterm_interrupts() -> Iterator[threading.Event]:
+    """SIGTERM and Ctrl-C end the run: reports are still written, marked interrupted.
+
+    The handler sets a flag as well as raising KeyboardInterrupt: an exception raised while
+    a finalizer runs is swallowed by Python, and the engine polls the flag between requests.
+    """
+    stop = threading.Event()
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        stop.set()
         raise KeyboardInterrupt
 
     try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
+        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
     except ValueError:  # not the main thread
-        yield
+        yield stop
         return
     try:
-        yield
+        yield stop
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @click.command()
@@ -203,13 +213,52 @@ def _sigterm_interrupts() -> Iterator[None]:
     help="Inject a fault into the embedded mock, e.g. status:503@0.2 (repeatable)",
 )
 @click.option("--no-checks", is_flag=True, help="Skip the Zendesk behaviour checks")
+@click.option(
+    "--baseline",
+    envvar=f"{ENV_PREFIX}_BASELINE",
+    type=click.Path(dir_okay=False),
+    help="Accepted drift: only new findings fail the run "
+    "(default: the shipped Zendesk baseline for live targets and the zendesk mock)",
+)
+@click.option(
+    "--update-baseline",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Accept this run's findings: write them to FILE as the baseline (exit 0)",
+)
+@click.option(
+    "--no-baseline",
+    is_flag=True,
+    envvar=f"{ENV_PREFIX}_NO_BASELINE",
+    help="Apply no baseline: every finding is new",
+)
+@click.option(
+    "--history",
+    envvar=f"{ENV_PREFIX}_HISTORY",
+    type=click.Path(dir_okay=False),
+    help="Run history to append to (default: REPORT_DIR/history.jsonl)",
+)
+@click.option(
+    "--notify-url",
+    envvar=f"{ENV_PREFIX}_NOTIFY_URL",
+    metavar="URL",
+    help="POST a JSON summary of new drift here (Slack-compatible); never fails the run",
+)
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Record every exchange as a HAR file (credentials masked)",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary table")
 def run(**options: Any) -> None:
     """Run the contract suite against the embedded mock (default) or a live Zendesk.
 
-    Writes JSON, JUnit XML, Markdown and HTML reports to --report-dir. Exit status: 0 when
-    nothing reaches --fail-on, 1 on drift, 2 on bad usage or an unusable target, 130 when
-    interrupted (the reports then hold what was found until then).
+    Writes JSON, JUnit XML, Markdown and HTML reports to --report-dir and appends the run
+    to the history. With a baseline (the shipped Zendesk one by default for live targets and
+    the zendesk mock) findings are new or known, and only new drift fails the run. Exit
+    status: 0 when no new finding reaches --fail-on, 1 on new drift, 2 on bad usage or an
+    unusable target, 130 when interrupted (the reports then hold what was found until then).
     """
     ctx = click.get_current_context()
     settings = ctx.meta.get("zdcontract.settings", {})
@@ -232,9 +281,19 @@ def run(**options: Any) -> None:
         credentials=credentials_from(config=settings),
         operations=tuple(options["operations"]) or DEFAULT_OPERATIONS,
     )
+    monitor = MonitorOptions(
+        baseline=options["baseline"],
+        update_baseline=options["update_baseline"],
+        no_baseline=options["no_baseline"],
+        history=options["history"],
+        notify_url=options["notify_url"],
+        report_url=_ci_run_url(),
+    )
+    baseline = select_baseline(monitor, live=config.live, profile=config.profile)
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False)
     quiet = options["quiet"]
+    secrets = config.credentials.secrets() if config.credentials else ()
 
     def announce(seed: int) -> None:
         target = config.target_url or f"the embedded mock (profile {config.profile})"
@@ -248,24 +307,49 @@ def run(**options: Any) -> None:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with (
-        _sigterm_interrupts(),
-        Progress(
-            *columns, console=err, transient=True, disable=quiet or not err.is_terminal
-        ) as bar,
-    ):
-        result = run_contract(config, _Bar(bar), on_seed=announce)
-    secrets = config.credentials.secrets() if config.credentials else ()
-    paths = write_reports(result, options["report_dir"], secrets=secrets)
+    with ExitStack() as stack:
+        stop = stack.enter_context(_sigterm_interrupts())
+        bar = stack.enter_context(
+            Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal)
+        )
+        recorder = None
+        if options["record"]:
+            recorder = stack.enter_context(HarRecorder(options["record"], secrets=secrets))
+        result = run_contract(
+            config,
+            _Bar(bar),
+            on_seed=announce,
+            on_exchange=recorder.record if recorder is not None else None,
+            stop=stop,
+        )
+    outcome = finish_run(
+        result, monitor, baseline, report_dir=options["report_dir"], secrets=secrets
+    )
     if not quiet:
-        _summary(out, result)
-    for name, path in paths.items():
-        out.print(f"{name:>8} report: {path}")
-    code = 130 if result.interrupted else exit_code_for(result.findings, config.fail_on)
-    ctx.exit(code)
+        _summary(out, outcome.result, outcome.classification)
+    for line in outcome.messages:
+        out.print(line, markup=False)
+    for line in outcome.warnings:
+        click.echo(line, err=True)
+    for name, path in outcome.paths.items():
+        out.print(f"{name:>8} {'report' if name in _REPORTS else 'file'}: {path}", markup=False)
+    if recorder is not None:
+        out.print(f"{'har':>8} file: {recorder.path} ({recorder.entries} entries)", markup=False)
+    ctx.exit(outcome.exit_code)
 
 
-def _summary(console: Console, result: RunResult) -> None:
+_REPORTS = ("json", "junit", "markdown", "html")
+
+
+def _ci_run_url() -> str | None:
+    """The CI run's page, for alerts (GitHub Actions sets these)."""
+    server, repo, run_id = (
+        os.environ.get(name) for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    )
+    return f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else None
+
+
+def _summary(console: Console, result: RunResult, classification: Classification) -> None:
     requests = Table(title="Requests", title_justify="left", show_edge=False)
     for column in ("operation", "requests", "statuses", "transport errors", "rate limited"):
         requests.add_column(
@@ -295,12 +379,20 @@ def _summary(console: Console, result: RunResult) -> None:
             by.add_row(severity, kind, str(len(counts)), str(sum(counts)))
         console.print(by)
         console.print("Top drift")
-        ordered = sorted(result.findings, key=lambda f: (-f.severity.rank, -f.count))
+        known = {f.fingerprint for f in classification.known}
+        # New drift first: with a baseline, that is what the run is about.
+        ordered = sorted(
+            result.findings,
+            key=lambda f: (f.fingerprint in known, -f.severity.rank, -f.count),
+        )
         for f in ordered[:10]:
             where = ", ".join(f.examples[:2]) or f.path or "(response)"
+            status = ""
+            if classification.source is not None:
+                status = f"{'known' if f.fingerprint in known else 'NEW':<6}"
             console.print(
-                f"  {f.severity.value:<8} {f.operation:<15} {f.kind.value:<19} x{f.count:<4} "
-                f"{where}  {f.message}",
+                f"  {status}{f.severity.value:<8} {f.operation:<15} {f.kind.value:<19} "
+                f"x{f.count:<4} {where}  {f.message}",
                 markup=False,
             )
     for note in result.notes:

@@ -1,4 +1,4 @@
-"""``zdcontract validate``: check one captured response against the contract."""
+"""``zdcontract validate``: check a captured response, or a whole HAR file, against the contract."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ __all__ = ["render_text", "validate"]
 
 
 @click.command()
-@click.argument("body_file", metavar="BODY_FILE")
+@click.argument("body_file", metavar="[BODY_FILE]", required=False)
+@click.option(
+    "--har",
+    "har_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Replay every response of a HAR file (browser, proxy or zdcontract run --record)",
+)
 @click.option("--operation", "-o", help="operationId, e.g. ListActivities")
 @click.option("--url", help="The request URL instead of --operation (.json suffix understood)")
 @click.option("--method", default="GET", show_default=True, help="HTTP method with --url")
@@ -47,7 +54,8 @@ __all__ = ["render_text", "validate"]
 )
 @fail_on_option()
 def validate(
-    body_file: str,
+    body_file: str | None,
+    har_file: str | None,
     operation: str | None,
     url: str | None,
     method: str,
@@ -59,8 +67,17 @@ def validate(
 ) -> None:
     """Validate a response body (a file, or - for stdin) against the contract.
 
-    Exit status: 0 when nothing reaches --fail-on, 1 on drift, 2 on bad usage or input.
+    With --har, validate every response of a HAR file instead, streamed (entries that no
+    operation of the spec serves are counted and skipped). Exit status: 0 when nothing
+    reaches --fail-on, 1 on drift, 2 on bad usage or input.
     """
+    if har_file is not None:
+        if body_file is not None or operation is not None or url is not None:
+            raise click.UsageError("--har replaces BODY_FILE, --operation and --url")
+        _replay(har_file, spec_path, fmt, fail_on)
+        return
+    if body_file is None:
+        raise click.UsageError("give BODY_FILE (or - for stdin), or --har FILE")
     if (operation is None) == (url is None):
         raise click.UsageError("give exactly one of --operation and --url")
     validator = DriftValidator(load_spec(spec_path))
@@ -76,6 +93,30 @@ def validate(
         click.echo(json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2))
     else:
         click.echo(render_text(findings, f"{operation} {status} {content_type}"))
+    click.get_current_context().exit(exit_code_for(findings, fail_on))
+
+
+def _replay(har_file: str, spec_path: str | None, fmt: str, fail_on: str) -> None:
+    from ..monitor.har import replay_har  # the streaming parser only when replaying
+
+    summary = replay_har(har_file, DriftValidator(load_spec(spec_path)))
+    findings = summary.findings
+    if fmt == "json":
+        document = {
+            "har": har_file,
+            "entries": summary.entries,
+            "validated": summary.validated,
+            "skipped": {
+                "unmatched": summary.unmatched,
+                "no_response": summary.no_response,
+                "no_body": summary.no_body,
+            },
+            "operations": dict(sorted(summary.operations.items())),
+            "findings": [f.to_dict() for f in findings],
+        }
+        click.echo(json.dumps(document, indent=2))
+    else:
+        click.echo(render_text(findings, f"{har_file}: {summary.describe()}"))
     click.get_current_context().exit(exit_code_for(findings, fail_on))
 
 

@@ -6,12 +6,18 @@ with autoescaping on; this module only prepares plain values for it.
 
 The ``trend`` block of the template is the slot for a history chart: pass an inline SVG as
 ``trend_svg`` (and the runs behind it as ``history``) and it is inserted verbatim.
+
+When the run was classified against a baseline (``result.extra["baseline"]``, written by
+zdcontract.monitor), each finding shows whether it is new or known, new drift comes first,
+the verdict speaks of new drift only (as the exit code does), and the accepted drift no
+longer seen is listed as resolved.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -74,11 +80,16 @@ def write_html(
 
 
 def _context(result: RunResult) -> dict[str, Any]:
-    state = verdict(result)
+    state: Any = verdict(result)
     findings = ordered(result.findings)
+    baseline = _baseline(result)
+    if baseline is not None:
+        state = _baseline_verdict(result, baseline)
+        findings.sort(key=lambda f: f.fingerprint in baseline["known"])  # stable: new first
     return {
         "result": result,
         "verdict": state,
+        "baseline": baseline,
         "status": "pass" if state.passed else "fail",
         "duration": format_seconds(result.duration_seconds),
         "by_severity": result.counts_by_severity(),
@@ -97,6 +108,46 @@ def _context(result: RunResult) -> dict[str, Any]:
         "findings": findings[:MAX_HTML_FINDINGS],
         "hidden_findings": max(len(findings) - MAX_HTML_FINDINGS, 0),
     }
+
+
+def _baseline(result: RunResult) -> dict[str, Any] | None:
+    """The baseline classification of the run, if it had one."""
+    data = result.extra.get("baseline")
+    if not isinstance(data, Mapping):
+        return None
+    resolved = [e for e in data.get("resolved") or () if isinstance(e, Mapping)]
+    return {
+        "file": str(data.get("file") or ""),
+        "new": set(data.get("new") or ()),
+        "known": set(data.get("known") or ()),
+        "expired": set(data.get("expired") or ()),
+        "resolved": resolved,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _BaselineVerdict:
+    passed: bool
+    headline: str
+    detail: str
+
+
+def _baseline_verdict(result: RunResult, baseline: Mapping[str, Any]) -> _BaselineVerdict:
+    """The status line when a baseline is in force: about new drift, as the exit code is."""
+    new = [f for f in result.findings if f.fingerprint not in baseline["known"]]
+    failing = sum(fails(f, result.fail_on) for f in new)
+    if failing:
+        noun = "new finding" if failing == 1 else "new findings"
+        headline = f"{failing} {noun} at or above {result.fail_on}"
+    elif result.fail_on == "never":
+        headline = "no finding fails the run"
+    else:
+        headline = f"no new drift at or above {result.fail_on}"
+    detail = (
+        f"{len(new)} new, {len(result.findings) - len(new)} known, "
+        f"{len(baseline['resolved'])} resolved against the baseline {baseline['file']}"
+    )
+    return _BaselineVerdict(failing == 0, headline, detail)
 
 
 def _checks(result: RunResult) -> list[dict[str, Any]]:

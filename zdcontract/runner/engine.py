@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shlex
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -53,9 +54,17 @@ class _Tally:
 
 
 class _Run:
-    def __init__(self, config: RunConfig, progress: Progress) -> None:
+    def __init__(
+        self,
+        config: RunConfig,
+        progress: Progress,
+        on_exchange: Callable[[str, Exchange], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.config = config
         self.progress = progress
+        self.on_exchange = on_exchange
+        self.stop = stop or threading.Event()
         self.spec = load_spec(config.spec_path)
         for name in config.operations:
             self.spec.operation(name)  # an unknown operation is a UsageError now, not later
@@ -83,6 +92,8 @@ class _Run:
 
     def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
         """Count, validate and keep the drift of one exchange; its JSON object, if any."""
+        if self.on_exchange is not None:
+            self.on_exchange(operation, exchange)
         tally = self.tally.setdefault(operation, _Tally())
         tally.requests += exchange.attempts
         tally.seconds += exchange.elapsed
@@ -127,12 +138,22 @@ class _Run:
         )
         return case, exchange
 
+    def checkpoint(self) -> None:
+        """Raise KeyboardInterrupt here if a stop was requested.
+
+        A signal handler's exception can be swallowed when it fires inside a finalizer
+        (``Exception ignored in ...``); the flag it also sets is seen here, for sure.
+        """
+        if self.stop.is_set():
+            raise KeyboardInterrupt
+
     def execute(self, cases: list[GeneratedCase], workers: int) -> None:
         pending: set[Future[tuple[GeneratedCase, Exchange]]] = set()
         queue = iter(cases)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zdcontract") as pool:
             try:
                 while True:
+                    self.checkpoint()
                     while len(pending) < workers * 2:
                         case = next(queue, None)
                         if case is None:
@@ -163,6 +184,7 @@ class _Run:
         for name, operation, check in CHECKS:
             if operation not in self.config.operations:
                 continue
+            self.checkpoint()
             before = len(context.findings)
             try:
                 skipped = check(context)
@@ -210,8 +232,14 @@ def run(
     config: RunConfig,
     progress: Progress | None = None,
     on_seed: Callable[[int], None] | None = None,
+    on_exchange: Callable[[str, Exchange], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> RunResult:
-    """Run the contract suite; a KeyboardInterrupt ends it early with a result marked so."""
+    """Run the contract suite; a KeyboardInterrupt ends it early with a result marked so.
+
+    ``on_exchange(operation, exchange)`` sees every exchange the run validates (recording).
+    ``stop``, once set (by a signal handler, say), ends the run at the next request.
+    """
     seed = config.seed if config.seed is not None else random.randrange(2**31)
     if config.seed is None:
         config = RunConfig(
@@ -219,25 +247,29 @@ def run(
         )
     if on_seed is not None:
         on_seed(seed)
-    state = _Run(config, progress or _Silent())
+    state = _Run(config, progress or _Silent(), on_exchange, stop)
     started, clock = datetime.now(UTC), time.monotonic()
     interrupted = False
+    target = Target(
+        url=config.target_url or "embedded mock", kind="live" if config.live else "mock"
+    )
     with ExitStack() as stack:
-        target, base_url = stack.enter_context(_target(config))
-        live = target.kind == "live"
-        state.client = stack.enter_context(
-            HttpClient(
-                base_url,
-                credentials=config.credentials,
-                rate_limit=config.rate_limit or (LIVE_RATE_LIMIT if live else None),
-                max_requests=config.max_requests or (LIVE_BUDGET if live else None),
-                allow_writes=config.allow_writes,
-                timeout=config.timeout,
-                retries=config.retries,
-            )
-        )
         try:
+            target, base_url = stack.enter_context(_target(config))
+            live = target.kind == "live"
+            state.client = stack.enter_context(
+                HttpClient(
+                    base_url,
+                    credentials=config.credentials,
+                    rate_limit=config.rate_limit or (LIVE_RATE_LIMIT if live else None),
+                    max_requests=config.max_requests or (LIVE_BUDGET if live else None),
+                    allow_writes=config.allow_writes,
+                    timeout=config.timeout,
+                    retries=config.retries,
+                )
+            )
             _probe(state.client)
+            state.checkpoint()
             cases = list(
                 dict.fromkeys(
                     generate_cases(
@@ -248,6 +280,7 @@ def run(
                     )
                 )
             )
+            state.checkpoint()
             if not config.allow_writes:
                 cases = [c for c in cases if c.method in ("GET", "HEAD")]
             total = len(cases) + (len(CHECKS) if config.behaviour_checks else 0)
@@ -277,7 +310,7 @@ def run(
                     cases=state.tally[name].cases,
                 ),
             )
-        if state.client.rate_limit_events:
+        if state.client is not None and state.client.rate_limit_events:
             state.notes.append(
                 f"rate limited {state.client.rate_limit_events} times; Retry-After honoured"
             )

@@ -1,0 +1,73 @@
+"""Shared helpers of the monitor tests: the CLI in-process and a local webhook receiver."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from zdcontract.cli import main
+
+
+def zd(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Run ``zdcontract argv``; its exit status, stdout and stderr."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def report(directory: Path) -> dict[str, Any]:
+    """The JSON report in ``directory``."""
+    data: dict[str, Any] = json.loads((directory / "zdcontract-report.json").read_text())
+    return data
+
+
+class Receiver:
+    """A webhook on 127.0.0.1 that keeps what it is sent and answers ``status``."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.received: list[dict[str, Any]] = []
+        self.url = ""
+
+
+@contextmanager
+def receiver(status: int = 200) -> Iterator[Receiver]:
+    """A Receiver serving in a thread for the duration of the block."""
+    state = Receiver(status)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            length = int(self.headers.get("Content-Length") or 0)
+            state.received.append(
+                {
+                    "path": self.path,
+                    "content_type": self.headers.get("Content-Type"),
+                    "body": json.loads(self.rfile.read(length)),
+                }
+            )
+            self.send_response(state.status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/T000/B000/secret-path"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)

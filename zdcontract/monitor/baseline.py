@@ -1,0 +1,255 @@
+"""Baselines: drift accepted as known, so a scheduled run reports only what changed.
+
+A baseline file is JSON: ``{"version": 1, "entries": [...]}``; each entry names a finding by
+its fingerprint and says why it is accepted (``reason``, ``source``) and until when
+(``expires``, a date or date-time in UTC; from then on the drift counts as new again).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..drift.findings import Finding
+from ..errors import UsageError
+
+__all__ = [
+    "BASELINE_VERSION",
+    "SHIPPED",
+    "Baseline",
+    "BaselineEntry",
+    "Classification",
+    "classify",
+    "load_baseline",
+    "save_baseline",
+    "shipped_baseline",
+    "updated_baseline",
+]
+
+BASELINE_VERSION = 1
+#: The name a shipped baseline is shown under, instead of a file path.
+SHIPPED = "zdcontract:{name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BaselineEntry:
+    """One accepted drift."""
+
+    fingerprint: str
+    kind: str
+    operation: str
+    path: str
+    severity: str | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    reason: str = ""
+    source: str | None = None
+    expires: str | None = None
+
+    def expired(self, now: datetime) -> bool:
+        """Whether ``expires`` has come (a bare date expires at its start, UTC)."""
+        if not self.expires:
+            return False
+        return now >= _moment(self.expires)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready mapping, keys in file order."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BaselineEntry:
+        """An entry from its JSON form; kind, operation and path follow from the fingerprint."""
+        fingerprint = data["fingerprint"]
+        if not isinstance(fingerprint, str) or fingerprint.count("|") < 2:
+            raise ValueError(f"not a fingerprint: {fingerprint!r}")
+        operation, kind, path = fingerprint.split("|")[:3]
+        values = {k: data[k] for k in cls.__dataclass_fields__ if data.get(k) is not None}
+        values = {"kind": kind, "operation": operation, "path": path, **values}
+        if values.get("expires"):
+            _moment(str(values["expires"]))  # an unreadable date fails on load, not mid-run
+        return cls(**{k: str(v) for k, v in values.items()})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Baseline:
+    """Accepted drift, by fingerprint, and where it was read from."""
+
+    source: str
+    entries: tuple[BaselineEntry, ...] = ()
+
+    def get(self, fingerprint: str) -> BaselineEntry | None:
+        """The entry for ``fingerprint``, if any."""
+        return next((e for e in self.entries if e.fingerprint == fingerprint), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The file's JSON form."""
+        return {"version": BASELINE_VERSION, "entries": [e.to_dict() for e in self.entries]}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Classification:
+    """The findings of a run against a baseline: new, known, and accepted drift now gone.
+
+    Without a baseline (``source`` None) every finding is new.
+    """
+
+    source: str | None
+    new: tuple[Finding, ...] = ()
+    known: tuple[Finding, ...] = ()
+    resolved: tuple[BaselineEntry, ...] = ()
+    expired: tuple[str, ...] = ()  # fingerprints seen whose entry has expired (so: new)
+
+    def status_of(self, fingerprint: str) -> str:
+        """``known`` or ``new``."""
+        return "known" if any(f.fingerprint == fingerprint for f in self.known) else "new"
+
+    def counts(self) -> dict[str, int]:
+        """Distinct findings by status, and resolved entries."""
+        return {"new": len(self.new), "known": len(self.known), "resolved": len(self.resolved)}
+
+    def to_extra(self) -> dict[str, Any]:
+        """The ``baseline`` member of a report's ``extra``."""
+        return {
+            "file": self.source,
+            "new": [f.fingerprint for f in self.new],
+            "known": [f.fingerprint for f in self.known],
+            "resolved": [e.to_dict() for e in self.resolved],
+            "expired": list(self.expired),
+        }
+
+
+def classify(
+    findings: Iterable[Finding], baseline: Baseline | None, *, now: datetime | None = None
+) -> Classification:
+    """Sort ``findings`` into new and known; list the baseline entries not seen as resolved.
+
+    An expired entry no longer covers its drift: a finding that matches it is new.
+    """
+    findings = tuple(findings)
+    if baseline is None:
+        return Classification(source=None, new=findings)
+    now = now or datetime.now(UTC)
+    new: list[Finding] = []
+    known: list[Finding] = []
+    expired: list[str] = []
+    for finding in findings:
+        entry = baseline.get(finding.fingerprint)
+        if entry is not None and entry.expired(now):
+            expired.append(finding.fingerprint)
+            new.append(finding)
+        elif entry is not None:
+            known.append(finding)
+        else:
+            new.append(finding)
+    seen = {f.fingerprint for f in findings}
+    resolved = tuple(e for e in baseline.entries if e.fingerprint not in seen)
+    return Classification(
+        source=baseline.source,
+        new=tuple(new),
+        known=tuple(known),
+        resolved=resolved,
+        expired=tuple(expired),
+    )
+
+
+def updated_baseline(
+    findings: Sequence[Finding],
+    previous: Iterable[Baseline | None],
+    *,
+    source: str,
+    seen_at: str,
+) -> Baseline:
+    """A baseline accepting exactly ``findings``, keeping what earlier baselines said of them.
+
+    ``previous`` baselines are asked in order for each fingerprint's reason, source, expiry
+    and first sighting; drift no longer seen is dropped. Entries are sorted by fingerprint,
+    so a reviewed diff of the file shows only what changed.
+    """
+    earlier = [b for b in previous if b is not None]
+    entries = []
+    for finding in findings:
+        entry = BaselineEntry(
+            fingerprint=finding.fingerprint,
+            kind=finding.kind.value,
+            operation=finding.operation,
+            path=finding.fingerprint.split("|")[2],  # generic: /activities/*/title
+            severity=finding.severity.value,
+            first_seen=seen_at,
+            last_seen=seen_at,
+        )
+        old = next((e for b in earlier if (e := b.get(finding.fingerprint))), None)
+        if old is not None:
+            entry = replace(
+                entry,
+                first_seen=old.first_seen or seen_at,
+                reason=old.reason,
+                source=old.source,
+                expires=old.expires,
+            )
+        entries.append(entry)
+    unique = {e.fingerprint: e for e in entries}
+    return Baseline(source=source, entries=tuple(unique[k] for k in sorted(unique)))
+
+
+def load_baseline(path: str | os.PathLike[str]) -> Baseline:
+    """Read a baseline file; UsageError (one line) when it is missing or malformed."""
+    name = os.fspath(path)
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"baseline {name} does not exist (create it with --update-baseline {name})"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {name}: {exc.strerror or exc}") from None
+    return _parse(text, name)
+
+
+def shipped_baseline(name: str = "zendesk") -> Baseline:
+    """A baseline that ships inside zdcontract (``known/<name>.json``)."""
+    text = resources.files(__package__).joinpath("known", f"{name}.json").read_text("utf-8")
+    return _parse(text, SHIPPED.format(name=name))
+
+
+def save_baseline(baseline: Baseline, path: str | os.PathLike[str]) -> Path:
+    """Write ``baseline`` to ``path`` atomically (a crash never leaves half a file)."""
+    from ..reports import atomic_write_text
+
+    text = json.dumps(baseline.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return atomic_write_text(path, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {os.fspath(path)}: {exc.strerror or exc}") from exc
+
+
+def _parse(text: str, source: str) -> Baseline:
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+            raise ValueError("expected an object with an 'entries' list")
+        if data.get("version", BASELINE_VERSION) != BASELINE_VERSION:
+            raise ValueError(f"unsupported version {data.get('version')!r}")
+        entries = tuple(BaselineEntry.from_dict(e) for e in data["entries"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"baseline {source} is not a zdcontract baseline: {exc}") from exc
+    return Baseline(source=source, entries=entries)
+
+
+def _moment(value: str) -> datetime:
+    """A date (``2026-12-31``) or ISO date-time as an aware UTC datetime."""
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"expires {value!r} is not a date such as 2026-12-31") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,182 @@
+"""After a run: classify against the baseline, decide the exit code, write everything down.
+
+This is the monitor as a front-end calls it (the CLI today, the pytest plugin tomorrow):
+no click, no terminal; what a person should read comes back as lines.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..drift import Severity
+from ..errors import UsageError
+from ..reports import (
+    FILE_NAMES,
+    atomic_write_text,
+    redact,
+    redact_result,
+    render_html,
+    write_reports,
+)
+from ..results import RunResult
+from .baseline import (
+    Baseline,
+    Classification,
+    classify,
+    load_baseline,
+    save_baseline,
+    shipped_baseline,
+    updated_baseline,
+)
+from .history import HISTORY_FILE, append_history, history_entry, read_history
+from .notify import alert_payload, post_json
+from .trend import trend_svg
+
+__all__ = ["MonitorOptions", "Outcome", "finish_run", "select_baseline"]
+
+#: Runs the trend chart shows.
+TREND_RUNS = 30
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonitorOptions:
+    """The monitor's options of one run (``--baseline``, ``--history``...)."""
+
+    baseline: str | None = None
+    update_baseline: str | None = None
+    no_baseline: bool = False
+    history: str | None = None  # default: <report dir>/history.jsonl
+    notify_url: str | None = None
+    report_url: str | None = None  # where an alert points people (a CI run page)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Outcome:
+    """What finish_run did: the final result, its exit code, files, and lines to show."""
+
+    result: RunResult
+    classification: Classification
+    exit_code: int
+    paths: dict[str, Path]
+    messages: tuple[str, ...] = ()  # for stdout
+    warnings: tuple[str, ...] = ()  # for stderr: a webhook that failed, a baseline not saved
+
+
+def select_baseline(options: MonitorOptions, *, live: bool, profile: str) -> Baseline | None:
+    """The baseline in force: --baseline, else the file --update-baseline replaces, else the
+    shipped Zendesk baseline for live targets and the zendesk-profile mock; None with
+    --no-baseline. Read before the run, so a bad file fails fast."""
+    if options.no_baseline and options.baseline:
+        raise UsageError("give --baseline or --no-baseline, not both")
+    if options.baseline:
+        return load_baseline(options.baseline)
+    if options.no_baseline:
+        return None
+    if options.update_baseline and Path(options.update_baseline).is_file():
+        return load_baseline(options.update_baseline)
+    if live or profile == "zendesk":
+        return shipped_baseline("zendesk")
+    return None
+
+
+def finish_run(
+    result: RunResult,
+    options: MonitorOptions,
+    baseline: Baseline | None,
+    *,
+    report_dir: str | os.PathLike[str],
+    secrets: tuple[str, ...] = (),
+) -> Outcome:
+    """Classify, set the exit code, write reports (HTML with the trend) and history,
+    update the baseline when asked, and alert on new drift.
+
+    Exit code: 130 when interrupted; 0 when the baseline was just updated (the drift is
+    now accepted); otherwise 1 when a new finding reaches the run's fail-on, else 0.
+    """
+    classification = classify(result.findings, baseline)
+    threshold = None if result.fail_on == "never" else Severity(result.fail_on)
+    failing = [f for f in classification.new if f.severity.at_least(threshold)]
+    updating = bool(options.update_baseline)
+    code = 0 if updating or not failing else 1
+    if result.interrupted:
+        code = 130
+    extra: dict[str, Any] = dict(result.extra)
+    if classification.source is not None:
+        extra["baseline"] = classification.to_extra()
+    result = replace(result, exit_code=code, extra=extra)
+
+    entry = history_entry(result, classification)
+    history_path = Path(options.history or Path(report_dir) / HISTORY_FILE)
+    runs = [*read_history(history_path, last=TREND_RUNS - 1), entry]
+    paths = write_reports(
+        result, report_dir, formats=("json", "junit", "markdown"), secrets=secrets
+    )
+    paths["html"] = _write_html(result, report_dir, runs, secrets)
+    paths["history"] = append_history(history_path, entry)
+
+    messages: list[str] = []
+    warnings: list[str] = []
+    if classification.source is not None:
+        counts = classification.counts()
+        expired = f", {len(classification.expired)} expired" if classification.expired else ""
+        messages.append(
+            f"baseline {classification.source}: {counts['new']} new, {counts['known']} known, "
+            f"{counts['resolved']} resolved{expired}"
+        )
+    if options.update_baseline:
+        if result.interrupted:
+            warnings.append("zdcontract: baseline not updated: the run was interrupted")
+        else:
+            updated = updated_baseline(
+                result.findings,
+                [baseline, _shipped_unless(options.no_baseline)],
+                source=options.update_baseline,
+                seen_at=result.finished_at,
+            )
+            paths["baseline"] = save_baseline(updated, options.update_baseline)
+            blank = sum(1 for e in updated.entries if not e.reason)
+            messages.append(
+                f"baseline updated: {len(updated.entries)} accepted entries in "
+                f"{options.update_baseline}"
+                + (f" ({blank} without a reason: fill them in)" if blank else "")
+            )
+    if options.notify_url and failing and not updating and not result.interrupted:
+        payload = alert_payload(
+            result, classification, report=options.report_url or str(paths["html"])
+        )
+        problem = post_json(options.notify_url, payload)
+        if problem is not None:
+            warnings.append(f"zdcontract: warning: {problem}")
+        else:
+            messages.append(f"alert sent: {len(classification.new)} new findings")
+    return Outcome(
+        result=result,
+        classification=classification,
+        exit_code=code,
+        paths=paths,
+        messages=tuple(messages),
+        warnings=tuple(warnings),
+    )
+
+
+def _shipped_unless(disabled: bool) -> Baseline | None:
+    return None if disabled else shipped_baseline("zendesk")
+
+
+def _write_html(
+    result: RunResult,
+    report_dir: str | os.PathLike[str],
+    runs: list[dict[str, Any]],
+    secrets: tuple[str, ...],
+) -> Path:
+    """The HTML report with the trend chart, redacted as write_reports redacts."""
+    text = render_html(redact_result(result, secrets), trend_svg=trend_svg(runs), history=runs)
+    path = Path(report_dir) / FILE_NAMES["html"]
+    try:
+        return atomic_write_text(path, redact(text, secrets, headers=False))
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise UsageError(f"cannot write reports to {os.fspath(report_dir)}: {reason}") from exc
