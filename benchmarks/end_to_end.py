@@ -1,0 +1,91 @@
+"""``zdcontract run`` against schemathesis' ``st run``: same spec, same mock, same N and seed.
+
+One ``zdcontract mock`` serves both; the requests each tool sends are counted from the
+mock's request log. zdcontract runs with its own defaults (Zendesk behaviour checks and
+drift validation of every response) except the limits meant for a live account: the rate
+limit and the request budget are lifted, and both tools get the same number of workers.
+st runs the examples, coverage and fuzzing phases with one cheap check
+(not_a_server_error), so it does less per response than zdcontract.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from ._common import ROOT, SPEC, Figure, Ratio
+from ._servers import serve, zdcontract_mock
+
+__all__ = ["run"]
+
+SEED = 7
+
+
+def _zdcontract(url: str, n: int, workers: int, reports: str) -> list[str]:
+    return [
+        sys.executable, "-m", "zdcontract", "run", "--base-url", url,
+        "--max-examples", str(n), "--seed", str(SEED), "--workers", str(workers),
+        "--rate-limit", "1000000/s", "--max-requests", "1000000",
+        "--report-dir", reports, "--no-baseline", "--fail-on", "never", "--quiet",
+    ]  # fmt: skip
+
+
+def _st(url: str, n: int, workers: int) -> list[str]:
+    st = str(Path(sys.executable).with_name("st"))
+    return [
+        st, "run", str(SPEC), "-u", url, "-n", str(n), "--seed", str(SEED),
+        "--phases", "examples,coverage,fuzzing", "--checks", "not_a_server_error",
+        "--workers", str(workers),
+    ]  # fmt: skip
+
+
+def _timed(argv: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False)
+    return time.perf_counter() - start, done.returncode
+
+
+def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
+    n, workers = (2, 1) if quick else (25, 1)
+    figures: list[Figure] = []
+    ratios: list[Ratio] = []
+    details: dict[str, Any] = {"max_examples": n, "seed": SEED, "workers": workers}
+    for profile in ("conformant", "zendesk"):
+        with (
+            tempfile.TemporaryDirectory(prefix="zdcontract-e2e-") as scratch,
+            open(Path(scratch) / "mock.log", "a+b") as log,
+        ):
+            timings: dict[str, float] = {}
+
+            def mock(port: int, profile: str = profile) -> list[str]:
+                return zdcontract_mock(port, "--profile", profile)
+
+            with serve(mock, log) as url:
+                for name, argv in (
+                    ("zdcontract run", _zdcontract(url, n, workers, scratch + "/reports")),
+                    ("st run", _st(url, n, workers)),
+                ):
+                    before = _lines(log)
+                    seconds, code = _timed(argv)
+                    sent = _lines(log) - before
+                    timings[name] = seconds
+                    figures.append(
+                        Figure(f"{name} (mock profile {profile}, N={n})", seconds, "s",
+                               f"{sent} requests, exit {code}")
+                    )  # fmt: skip
+                    details[f"{profile}/{name}"] = {"seconds": seconds, "requests": sent}
+            ratio = timings["zdcontract run"] / timings["st run"]
+            ratios.append(Ratio(f"zdcontract run / st run ({profile} mock)", ratio, "<= 1",
+                                ratio <= 1))  # fmt: skip
+    return figures, ratios, details
+
+
+def _lines(log: Any) -> int:
+    time.sleep(0.2)  # let the mock flush its last log lines
+    log.flush()
+    log.seek(0)
+    return sum(1 for _ in log)

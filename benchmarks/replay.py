@@ -1,0 +1,173 @@
+"""Offline replay of N captured responses: time and peak RSS, each run in a fresh process.
+
+The capture rotates through a 10-activity ListActivities page, a ShowActivity and a
+CountActivities body; one entry in a hundred drifts (an undocumented field), so the
+reference path runs too. Two replayers: ``zdcontract validate --har`` (streamed HAR) and a
+plain Python loop over the validator (one body per line). Each runs in a fresh process
+(benchmarks._peak) that imports the heavy libraries before its clock starts, so the time is
+the replay's own. A fixed cost remains (spec loading, compilation, the first reference
+validation), so linearity compares the marginal cost per response over N=1,000 -> 5,500
+with that over 5,500 -> 10,000: 1.0 means a straight line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ._common import ROOT, Figure, Ratio, zendesk_bodies
+
+__all__ = ["run"]
+
+
+def _captures() -> list[tuple[str, str, bytes]]:
+    page = zendesk_bodies.offset_page(10)
+    drifted = zendesk_bodies.show()
+    drifted["activity"]["via"] = {"channel": "api"}
+    return [
+        ("ListActivities", "/api/v2/activities.json?per_page=10", zendesk_bodies.dumps(page)),
+        (
+            "ShowActivity",
+            "/api/v2/activities/29183462000000.json",
+            zendesk_bodies.dumps(zendesk_bodies.show()),
+        ),
+        (
+            "CountActivities",
+            "/api/v2/activities/count.json",
+            zendesk_bodies.dumps(zendesk_bodies.count()),
+        ),
+        ("ShowActivity", "/api/v2/activities/29183462000000.json", zendesk_bodies.dumps(drifted)),
+    ]
+
+
+def _entry(index: int, captures: list[tuple[str, str, bytes]]) -> tuple[str, str, bytes]:
+    return captures[3] if index % 100 == 99 else captures[index % 3]
+
+
+def write_har(path: Path, count: int) -> None:
+    """A HAR of ``count`` entries, written entry by entry."""
+    captures = _captures()
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"log": {"version": "1.2", "creator": {"name": "benchmarks"}, "entries": [')
+        for index in range(count):
+            _, url, body = _entry(index, captures)
+            entry = {
+                "request": {"method": "GET", "url": "https://acme.zendesk.com" + url},
+                "response": {
+                    "status": 200,
+                    "headers": [{"name": "Content-Type", "value": "application/json"}],
+                    "content": {"mimeType": "application/json", "text": body.decode()},
+                },
+            }
+            out.write(("," if index else "") + json.dumps(entry))
+        out.write("]}}")
+
+
+def write_lines(path: Path, count: int) -> None:
+    captures = _captures()
+    with path.open("wb") as out:
+        for index in range(count):
+            operation, _, body = _entry(index, captures)
+            out.write(operation.encode() + b"\t200\t" + body + b"\n")
+
+
+# Imported before the clock starts: start-up is not what linearity is about.
+PRELOAD = ",".join(
+    [
+        "ijson",
+        "openapi_core",
+        "openapi_core.testing",
+        "openapi_core.validation.response.exceptions",
+        "zdcontract.cli",
+        "zdcontract.monitor.har",
+    ]
+)
+
+
+def _measure(command: list[str], repeat: int) -> tuple[float, float]:
+    """Median seconds (start-up excluded) and peak RSS (MiB) of ``python -m MODULE ARGS``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": PRELOAD}
+    seconds, peaks = [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "peak.json"
+        for _ in range(repeat):
+            argv = [sys.executable, "-m", "benchmarks._peak", str(out), *command]
+            done = subprocess.run(argv, capture_output=True, env=env, cwd=ROOT, check=False)
+            if not out.exists():
+                raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
+            measured = json.loads(out.read_text())
+            out.unlink()
+            seconds.append(measured["seconds"])
+            peaks.append(measured["peak_kib"] / 1024)
+    return statistics.median(seconds), max(peaks)
+
+
+def _har_available() -> bool:
+    helped = subprocess.run(
+        [sys.executable, "-m", "zdcontract", "validate", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    return "--har" in helped.stdout
+
+
+def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
+    small, mid, large = (300, 650, 1_000) if quick else (1_000, 5_500, 10_000)
+    repeat = 1 if quick else 3
+    figures: list[Figure] = []
+    ratios: list[Ratio] = []
+    details: dict[str, Any] = {"counts": [small, mid, large], "repeat": repeat}
+    with tempfile.TemporaryDirectory(prefix="zdcontract-replay-") as scratch:
+        replayers: dict[str, Any] = {}
+        if _har_available():
+            replayers["zdcontract validate --har"] = lambda n: [
+                "zdcontract", "validate", "--har", _file(scratch, n, write_har, "har"),
+                "--format", "json", "--fail-on", "never",
+            ]  # fmt: skip
+        else:
+            details["har"] = "zdcontract validate --har is not available in this checkout"
+        replayers["Python loop over DriftValidator"] = lambda n: [
+            "benchmarks._replay_loop",
+            _file(scratch, n, write_lines, "txt"),
+        ]
+        for name, command in replayers.items():
+            runs = {n: _measure(command(n), repeat) for n in (small, mid, large)}
+            first = (runs[mid][0] - runs[small][0]) / (mid - small) * 1000
+            second = (runs[large][0] - runs[mid][0]) / (large - mid) * 1000
+            for n in (small, mid, large):
+                seconds, rss = runs[n]
+                note = f"median of {repeat}, start-up excluded; peak RSS {rss:.1f} MiB"
+                figures.append(Figure(f"{name}: N={n:,}", seconds, "s", note))
+            figures.append(
+                Figure(f"{name}: marginal cost per response", second, "ms",
+                       f"N={mid:,} -> {large:,}")
+            )  # fmt: skip
+            details[name] = {
+                str(n): {"seconds": t, "peak_rss_mib": m} for n, (t, m) in runs.items()
+            }
+            linear = second / first
+            flat = runs[large][1] / runs[small][1]
+            ratios.append(
+                Ratio(f"{name}: ms/response {mid:,}->{large:,} / {small:,}->{mid:,}", linear,
+                      "~1 (linear)", 0.75 <= linear <= 1.25)
+            )  # fmt: skip
+            ratios.append(
+                Ratio(f"{name}: peak RSS N={large:,} / N={small:,}", flat, "~1 (flat)",
+                      flat <= 1.15)
+            )  # fmt: skip
+    return figures, ratios, details
+
+
+def _file(scratch: str, count: int, writer: Any, suffix: str) -> str:
+    path = Path(scratch) / f"capture-{count}.{suffix}"
+    if not path.exists():
+        writer(path, count)
+    return str(path)

@@ -1,0 +1,96 @@
+"""The ``zdcontract`` option group, its ini settings, and what bad values say."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+FLAGS = [
+    "--zd-contract",
+    "--zd-base-url=URL",
+    "--zd-spec=PATH",
+    "--zd-report=PATH",
+    "--zd-report-formats=LIST",
+    "--zd-fail-on={breaking,warning,info,never}",
+    "--zd-baseline=FILE",
+    "--zd-max-examples=N",
+    "--zd-seed=N",
+]
+INI = [
+    "zd_contract",
+    "zd_base_url",
+    "zd_spec",
+    "zd_report",
+    "zd_report_formats",
+    "zd_fail_on",
+    "zd_baseline",
+    "zd_max_examples",
+    "zd_seed",
+    "zd_mock_profile",
+    "zd_mock_activities",
+    "zd_mock_drift",
+    "zd_mock_faults",
+    "zd_rate_limit",
+    "zd_max_requests",
+]
+
+
+def test_help_lists_the_group_its_options_and_the_ini_settings(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--help")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["zdcontract: contract and drift testing of the Zendesk API:"])
+    result.stdout.fnmatch_lines([f"  {flag}*" for flag in FLAGS])
+    text = result.stdout.str()
+    for name in INI:
+        assert f"\n  {name} " in text, name
+
+
+def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.zd_mock(drift=[[]...[]], fault=[[]...[]]):*"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "zd_fail_on=bogus"], "--zd-fail-on: 'bogus' is not one of breaking, *"),
+        (["--zd-max-examples", "0"], "--zd-max-examples must be at least 1 (got 0)"),
+        (["--zd-seed", "x"], "--zd-seed: 'x' is not a number"),
+        (["--zd-seed", "1.5"], "--zd-seed: 1.5 is not a whole number"),
+        (["--zd-seed", "1e400"], "--zd-seed: '1e400' is not a number"),
+        (["--zd-base-url", "acme.zendesk.com"], "--zd-base-url must start with http*"),
+        (["--zd-report-formats", "json,pdf"], "--zd-report-formats: unknown format 'pdf'*"),
+        (["-o", "zd_mock_profile=live"], "zd_mock_profile: 'live' is not one of zendesk*"),
+        (["-o", "zd_rate_limit=0"], "zd_rate_limit must be at least 0.001 (got 0)"),
+    ],
+)
+def test_bad_values_are_usage_errors(
+    pytester: pytest.Pytester, args: list[str], message: str
+) -> None:
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+def test_argparse_checks_the_fail_on_choices(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--zd-fail-on", "sometimes")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--zd-fail-on: invalid choice: 'sometimes'*"])
+
+
+def test_ini_settings_apply_and_the_command_line_wins(pytester: pytest.Pytester) -> None:
+    pytester.makeini(
+        """
+        [pytest]
+        zd_contract = true
+        zd_seed = 7
+        zd_mock_profile = conformant
+        """
+    )
+    from_ini = pytester.runpytest("--collect-only", "-p", "no:cacheprovider")
+    from_ini.stdout.fnmatch_lines(
+        ["zdcontract target: the embedded mock (profile conformant), seed 7*", "collected 10 items"]
+    )
+    overridden = pytester.runpytest("--collect-only", "--zd-seed", "8", "-p", "no:cacheprovider")
+    overridden.stdout.fnmatch_lines(["zdcontract target: *, seed 8 (reproduce with --zd-seed 8)"])

@@ -1,0 +1,185 @@
+"""The one module that talks to jsonschema-rs and orjson: proving a body clean, fast.
+
+The reference validator (openapi-core over the strict schema, after the strict decoder)
+costs 50-100 ms on a 100-activity page. Most responses conform, and for those the answer
+is an empty list. ``FastCheck.is_clean`` gives that answer in about 2 ms, and it answers
+"clean" only when the reference would report nothing; any other body (drifted, malformed,
+or one the proof cannot cover) goes to the reference, which explains it. The verdict is
+never "drift" here, so the findings are the reference's by construction.
+
+"Clean" takes four facts, each argued in docs/performance.md:
+
+1. orjson parses the bytes and serialises the value back. orjson's language is a subset
+   of the strict decoder's (it also refuses a BOM, NaN, lone surrogates, invalid UTF-8,
+   control characters, numbers that overflow a double) and both give the same value,
+   with one difference handled in 3: beyond 64 bits orjson reads an integer as a float.
+2. No object repeats a key. orjson keeps the last duplicate silently, the strict decoder
+   reports it. Outside strings a colon only separates a key from its value, so the colons
+   of the body count its members plus the colons inside its strings; the canonical
+   re-serialisation counts the members that survived plus the colons of the surviving
+   strings. A dropped duplicate lowers the second count and nothing can raise it back
+   (a ``\\u003a`` escape, the only other spelling of a colon, is counted separately), so
+   equal counts prove there was no duplicate.
+3. jsonschema-rs accepts the value under the same strict schema, and the schema uses only
+   keywords on which jsonschema-rs is at least as strict as openapi-core's validator and
+   that are monotone (``not``, ``oneOf`` and ``if`` would turn "stricter" into "more
+   lenient"): so accepted here means accepted there. Numeric keywords are left out, so the
+   64-bit float reading of a huge integer can only matter to ``type``, where it cannot
+   turn a reference rejection into an acceptance.
+4. ``format: date-time`` is the one format checked: jsonschema-rs accepts leap seconds and
+   year 0000, which openapi-core's checker (rfc3339-validator) rejects, so a pattern
+   encoding that checker's grammar joins the format on the fast schema only.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+import jsonschema_rs
+import orjson
+
+__all__ = ["DATE_TIME_GUARD", "FastCheck", "fast_check"]
+
+_BOM = b"\xef\xbb\xbf"
+
+#: openapi-core's date-time grammar (rfc3339-validator's, after its ``.upper()``), in ASCII:
+#: no year 0000, seconds up to 59. Day-of-month validity is left to jsonschema-rs's format.
+DATE_TIME_GUARD = (
+    r"^(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"
+    r"-(?:0[1-9]|1[0-2])-[0-9]{2}[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+# Keywords whose values are schemas, by shape.
+_SCHEMA_MAPS = frozenset({"properties"})
+_SCHEMA_ONE = frozenset({"items", "additionalProperties"})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "prefixItems"})
+# Assertions on which both validators agree exactly (counts of items, code points, members;
+# JSON types) -- monotone and free of numbers read from the body.
+_PLAIN = frozenset(
+    {
+        "type",
+        "required",
+        "minItems",
+        "maxItems",
+        "minLength",
+        "maxLength",
+        "minProperties",
+        "maxProperties",
+    }
+)
+# Annotations: neither validator asserts anything with them.
+_ANNOTATIONS = frozenset(
+    {"readOnly", "deprecated", "default", "title", "description", "$comment", "examples"}
+)
+_FORMATS = frozenset({"date-time"})
+
+#: orjson refuses to serialise deeper values; the strict decoder needs one frame a level.
+_MAX_DEPTH = 256
+
+
+class FastCheck:
+    """A compiled proof that a body is clean under one strict schema."""
+
+    __slots__ = ("_validator",)
+
+    def __init__(self, fast_schema: Any) -> None:
+        """Compile ``fast_schema`` (from ``fast_check``) with format assertion on."""
+        self._validator = jsonschema_rs.validator_for(fast_schema, validate_formats=True)
+
+    def is_clean(self, body: bytes) -> bool:
+        """True only if the reference validator would report nothing for ``body``."""
+        if body.startswith(_BOM):
+            return False
+        try:
+            value = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return False
+        if not self._validator.is_valid(value):
+            return False
+        try:
+            canonical = orjson.dumps(value)
+        except orjson.JSONEncodeError:  # nested beyond _MAX_DEPTH
+            return False
+        escaped = 0
+        if b"\\" in body:  # memchr: most bodies have no escapes at all
+            escaped = body.count(b"\\u003a") + body.count(b"\\u003A")
+        if body.count(b":") + escaped != canonical.count(b":"):
+            return False  # a repeated key (or an escaped colon we cannot place)
+        return _strict_decoder_has_headroom()
+
+
+def _strict_decoder_has_headroom() -> bool:
+    """Whether json.loads can nest _MAX_DEPTH levels here without a RecursionError."""
+    try:
+        sys._getframe(max(sys.getrecursionlimit() - 2 * _MAX_DEPTH, 0))
+    except ValueError:  # the stack is shallower than that: room to spare
+        return True
+    return False
+
+
+def fast_check(strict: Any) -> FastCheck | None:
+    """A FastCheck for a strict schema, or None when the proof does not cover its keywords."""
+    if not _covered(strict):
+        return None
+    schema = copy.deepcopy(strict)
+    _guard_date_times(schema)
+    try:
+        return FastCheck(schema)
+    except Exception:  # a schema jsonschema-rs cannot compile simply has no fast path
+        return None
+
+
+def _covered(node: Any) -> bool:
+    if isinstance(node, bool):
+        return True
+    if not isinstance(node, Mapping):
+        return False
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS:
+            if not isinstance(value, Mapping) or not all(_covered(v) for v in value.values()):
+                return False
+        elif key in _SCHEMA_ONE:
+            if not _covered(value):
+                return False
+        elif key in _SCHEMA_LISTS:
+            if not isinstance(value, list) or not all(_covered(v) for v in value):
+                return False
+        elif key == "format":
+            if value not in _FORMATS:
+                return False
+        elif key in ("enum", "const"):
+            if not _free_of_numbers(value):
+                return False
+        elif key not in _PLAIN and key not in _ANNOTATIONS and not str(key).startswith("x-"):
+            return False
+    return True
+
+
+def _free_of_numbers(value: Any) -> bool:
+    """Enum and const values compare alike in both validators unless numbers are involved."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        return all(_free_of_numbers(v) for v in value)
+    if isinstance(value, Mapping):
+        return all(_free_of_numbers(v) for v in value.values())
+    return False
+
+
+def _guard_date_times(node: Any) -> None:
+    if isinstance(node, dict):  # a deep copy of a derived schema: dicts all the way down
+        if node.get("format") == "date-time":
+            node["pattern"] = DATE_TIME_GUARD
+        for key, value in node.items():
+            if key in _SCHEMA_MAPS:
+                for child in value.values():
+                    _guard_date_times(child)
+            elif key in _SCHEMA_ONE:
+                _guard_date_times(value)
+            elif key in _SCHEMA_LISTS:
+                for child in value:
+                    _guard_date_times(child)

@@ -1,0 +1,36 @@
+"""pytest-xdist: the controller hands its seed to the workers and merges what they found.
+
+Registered only when xdist is present (its hooks would be unknown otherwise). A worker
+never writes a report; in pytest_sessionfinish it puts its recorder's payload into
+``workeroutput``, which arrives here in ``pytest_testnodedown``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .session import WORKER_SEED, ZdContractPlugin
+
+__all__ = ["XdistIntegration"]
+
+
+class XdistIntegration:
+    """The controller's side of the worker protocol."""
+
+    def __init__(self, plugin: ZdContractPlugin) -> None:
+        """Serve ``plugin``, the controller's session object."""
+        self.plugin = plugin
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Every worker generates the same cases: it gets the controller's seed."""
+        node.workerinput[WORKER_SEED] = self.plugin.seed
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object | None) -> None:
+        """Merge a finished worker's findings, check outcomes and statistics."""
+        output = getattr(node, "workeroutput", None)
+        if output:
+            self.plugin.recorder.merge_payload(output)
