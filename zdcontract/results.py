@@ -6,13 +6,21 @@ the writers in zdcontract.reports render it, and nothing here performs I/O.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .drift.findings import Finding, Severity
 
-__all__ = ["REPORT_SCHEMA_VERSION", "CheckOutcome", "OperationStats", "RunResult", "Target"]
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "CheckOutcome",
+    "OperationStats",
+    "RequestTally",
+    "RunResult",
+    "Target",
+]
 
 #: Version of the JSON report's schema (zdcontract/reports/report.schema.json).
 REPORT_SCHEMA_VERSION = "1.0"
@@ -38,6 +46,41 @@ class OperationStats:
     transport_errors: int = 0
     rate_limited: int = 0
     total_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class RequestTally:
+    """The running count behind an OperationStats, kept while requests are under way."""
+
+    requests: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+    transport_errors: int = 0
+    rate_limited: int = 0
+    seconds: float = 0.0
+    cases: int = 0
+
+    def record(
+        self, *, attempts: int, status: int | None, seconds: float = 0.0, rate_limited: int = 0
+    ) -> None:
+        """Count one exchange; ``status=None`` is a transport error."""
+        self.requests += attempts
+        self.seconds += seconds
+        self.rate_limited += rate_limited
+        if status is None:
+            self.transport_errors += 1
+        else:
+            self.statuses[str(status)] += 1
+
+    def stats(self, operation: str) -> OperationStats:
+        """The frozen statistics for a report."""
+        return OperationStats(
+            operation=operation,
+            requests=self.requests,
+            statuses=dict(self.statuses),
+            transport_errors=self.transport_errors,
+            rate_limited=self.rate_limited,
+            total_seconds=round(self.seconds, 3),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,27 +7,17 @@ fills its own and ships ``to_payload()`` (JSON-ready) to the controller, whose r
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from ..drift import Finding, Severity, aggregate
-from ..results import CheckOutcome, OperationStats, RunResult, Target
+from ..results import CheckOutcome, RequestTally, RunResult, Target
 
 __all__ = ["PAYLOAD_KEYS", "DriftRecorder", "failing"]
 
 #: The keys a worker's payload uses in xdist's ``workeroutput``.
 PAYLOAD_KEYS = ("zdcontract_findings", "zdcontract_checks", "zdcontract_stats")
-
-
-@dataclass
-class _Tally:
-    requests: int = 0
-    statuses: Counter[str] = field(default_factory=Counter)
-    transport_errors: int = 0
-    rate_limited: int = 0
-    seconds: float = 0.0
 
 
 def failing(
@@ -44,7 +34,7 @@ class DriftRecorder:
         """Start empty."""
         self.findings: list[Finding] = []
         self.checks: dict[tuple[str, str], CheckOutcome] = {}
-        self.tallies: dict[str, _Tally] = {}
+        self.tallies: dict[str, RequestTally] = {}
         self.target: Target | None = None
 
     @property
@@ -96,14 +86,12 @@ class DriftRecorder:
         seconds: float = 0.0,
     ) -> None:
         """Count one exchange with ``operation``'s target."""
-        tally = self.tallies.setdefault(operation, _Tally())
-        tally.requests += attempts
-        tally.rate_limited += rate_limited
-        tally.seconds += seconds
-        if error is not None:
-            tally.transport_errors += 1
-        else:
-            tally.statuses[str(status)] += 1
+        self.tallies.setdefault(operation, RequestTally()).record(
+            attempts=attempts,
+            status=None if error is not None else status,
+            seconds=seconds,
+            rate_limited=rate_limited,
+        )
 
     def merged(self) -> list[Finding]:
         """The findings, one per fingerprint (counts added up, the worst severity kept)."""
@@ -163,7 +151,7 @@ class DriftRecorder:
         if self.target is None and stats.get("target"):
             self.target = Target(**stats["target"])
         for name, data in (stats.get("operations") or {}).items():
-            tally = self.tallies.setdefault(name, _Tally())
+            tally = self.tallies.setdefault(name, RequestTally())
             tally.requests += int(data.get("requests", 0))
             tally.statuses.update({str(k): int(v) for k, v in (data.get("statuses") or {}).items()})
             tally.transport_errors += int(data.get("transport_errors", 0))
@@ -205,17 +193,7 @@ class DriftRecorder:
             max_examples=max_examples,
             fail_on=fail_on,
             findings=tuple(self.merged()),
-            operations=tuple(
-                OperationStats(
-                    operation=name,
-                    requests=t.requests,
-                    statuses=dict(t.statuses),
-                    transport_errors=t.transport_errors,
-                    rate_limited=t.rate_limited,
-                    total_seconds=round(t.seconds, 3),
-                )
-                for name, t in self.tallies.items()
-            ),
+            operations=tuple(t.stats(name) for name, t in self.tallies.items()),
             checks=tuple(outcome for _, outcome in checks),
             exit_code=exit_code,
             extra=dict(extra or {}),

@@ -6,11 +6,9 @@ import random
 import shlex
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
@@ -18,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 from .._version import __version__
 from ..drift import DriftValidator, Finding, Kind, aggregate, fingerprint
 from ..errors import TargetError
-from ..results import CheckOutcome, OperationStats, RunResult, Target
+from ..results import CheckOutcome, RequestTally, RunResult, Target
 from ..spec import load_spec
 from ._schemathesis import GeneratedCase, generate_cases
 from .checks import CHECKS, CheckContext, iter_json
@@ -43,16 +41,6 @@ class _Silent:
         pass
 
 
-@dataclass
-class _Tally:
-    requests: int = 0
-    statuses: Counter[str] = field(default_factory=Counter)
-    transport_errors: int = 0
-    rate_limited: int = 0
-    seconds: float = 0.0
-    cases: int = 0
-
-
 class _Run:
     def __init__(
         self,
@@ -70,7 +58,7 @@ class _Run:
             self.spec.operation(name)  # an unknown operation is a UsageError now, not later
         self.validator = DriftValidator(self.spec)
         self.findings: list[Finding] = []
-        self.tally: dict[str, _Tally] = {name: _Tally() for name in config.operations}
+        self.tally: dict[str, RequestTally] = {name: RequestTally() for name in config.operations}
         self.outcomes: list[CheckOutcome] = []
         self.notes: list[str] = []
         self.client: HttpClient | None = None
@@ -94,12 +82,14 @@ class _Run:
         """Count, validate and keep the drift of one exchange; its JSON object, if any."""
         if self.on_exchange is not None:
             self.on_exchange(operation, exchange)
-        tally = self.tally.setdefault(operation, _Tally())
-        tally.requests += exchange.attempts
-        tally.seconds += exchange.elapsed
-        tally.rate_limited += exchange.rate_limited
+        tally = self.tally.setdefault(operation, RequestTally())
+        tally.record(
+            attempts=exchange.attempts,
+            status=None if exchange.error is not None else exchange.status,
+            seconds=exchange.elapsed,
+            rate_limited=exchange.rate_limited,
+        )
         if exchange.error is not None:
-            tally.transport_errors += 1
             kind = Kind.TRANSPORT_ERROR
             qualifier = exchange.error.split(":", 1)[0]
             self.findings.append(
@@ -114,7 +104,6 @@ class _Run:
                 )
             )
             return None
-        tally.statuses[str(exchange.status)] += 1
         if exchange.status == 429:
             return None  # still rate limited after the retries: an event, never drift
         found = self.validator.validate(
@@ -327,17 +316,7 @@ def run(
         fail_on=config.fail_on,
         findings=findings,
         checks=tuple(state.outcomes),
-        operations=tuple(
-            OperationStats(
-                operation=name,
-                requests=t.requests,
-                statuses=dict(t.statuses),
-                transport_errors=t.transport_errors,
-                rate_limited=t.rate_limited,
-                total_seconds=round(t.seconds, 3),
-            )
-            for name, t in state.tally.items()
-        ),
+        operations=tuple(t.stats(name) for name, t in state.tally.items()),
         interrupted=interrupted,
         notes=tuple(state.notes),
     )
