@@ -47,3 +47,13 @@ def test_window_reopens_after_a_minute() -> None:
     now[0] += 1
     state = limiter.hit()
     assert not state.exceeded and state.remaining == 1 and state.reset == 60
+
+
+def test_reset_never_exceeds_the_window_despite_float_rounding() -> None:
+    from zdcontract.mock.ratelimit import RateLimiter
+
+    # Just below a power of two, x + 60 loses x's last bit: (x + 60) - x is a hair over 60
+    moment = 4081.5627025196204
+    assert moment + 60.0 - moment > 60
+    limiter = RateLimiter(3, window=60.0, clock=lambda: moment)
+    assert limiter.hit().reset == 60

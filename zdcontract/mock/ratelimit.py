@@ -54,7 +54,9 @@ class RateLimiter:
             exceeded = self._used >= self.limit
             if not exceeded:
                 self._used += 1
-            reset = max(1, math.ceil(self._opened + self.window - now))
+            # Just below a power of two, opened + window rounds up: clamp the reset to 1..window
+            left = math.ceil(self._opened + self.window - now)
+            reset = min(max(1, left), math.ceil(self.window))
             return RateState(self.limit, self.limit - self._used, reset, exceeded)
 
     def reset(self) -> None:
