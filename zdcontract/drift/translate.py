@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..spec.pointer import escape, pointer
 from ..spec.strict import REQUIRED_ANNOTATION, SOURCE_ANNOTATION
 from .findings import Kind
 
@@ -34,11 +35,6 @@ class Issue:
     schema_path: str | None = None
     required: bool = False
     qualifier: str | None = None  # joins the fingerprint where the path alone is not enough
-
-
-def pointer(parts: Iterable[Any]) -> str:
-    """RFC 6901 JSON Pointer from path tokens."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def json_type(value: Any) -> str:
@@ -128,7 +124,7 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
                 how = "requires" if required else "declares"
                 yield Issue(
                     Kind.MISSING_FIELD,
-                    f"{at}/{_escape(name)}",
+                    f"{at}/{escape(name)}",
                     f"field '{name}' is absent; the contract {how} it",
                     "present",
                     "absent",
@@ -141,7 +137,7 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
         for name in _undeclared(instance, error.schema):
             yield Issue(
                 Kind.UNDOCUMENTED_FIELD,
-                f"{at}/{_escape(name)}",
+                f"{at}/{escape(name)}",
                 f"field '{name}' is not in the contract",
                 "absent",
                 json_type(instance[name]),
@@ -166,10 +162,6 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
             _preview(instance),
             where,
         )
-
-
-def _escape(name: str) -> str:
-    return str(name).replace("~", "~0").replace("/", "~1")
 
 
 def _undeclared(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..drift import DriftValidator, Finding
 from ..runner import Exchange
 from ..runner._schemathesis import generate_cases
-from ..runner.checks import CHECKS, CheckContext, iter_json
+from ..runner.checks import CHECKS, CheckContext, json_object
 from ..runner.client import BudgetExhausted
 from .exchanges import as_response, findings_for
 from .target import SessionTarget
@@ -76,7 +76,7 @@ class ContractRunner:
                     credentials=self.target.client.credentials,
                 )
             )
-        return next(iter_json(exchange), None)
+        return json_object(exchange)
 
     def schema(self, operation: str) -> Piece:
         """Send ``operation``'s generated cases and validate every response."""

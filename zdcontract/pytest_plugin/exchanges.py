@@ -1,21 +1,19 @@
 """One response in, its findings out: what the contract items and ``zd_validate`` share.
 
-A response is a ``zd_client`` Exchange or a ``requests.Response``; a transport error is a
-``transport-error`` finding, as in ``zdcontract run``; every finding carries a ``curl``
-reproducer that authenticates through environment variables, never by value.
+A response is a ``zd_client`` Exchange or a ``requests.Response``; the findings come from
+the same function ``zdcontract run`` uses (zdcontract.runner.observe).
 """
 
 from __future__ import annotations
 
-import shlex
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
-from ..drift import DriftValidator, Finding, Kind, fingerprint
+from ..drift import DriftValidator, Finding
 from ..runner import Credentials, Exchange
+from ..runner.observe import response_findings
 
-__all__ = ["Response", "as_response", "curl", "findings_for"]
+__all__ = ["Response", "as_response", "findings_for"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,10 +32,9 @@ class Response:
 def as_response(value: Any) -> Response:
     """A Response from an Exchange or a ``requests.Response``; TypeError for anything else."""
     if isinstance(value, Exchange):
-        query = f"?{urlencode(list(value.params.items()))}" if value.params else ""
         return Response(
             method=value.method,
-            url=value.url + query,
+            url=value.full_url,
             status=value.status,
             content_type=value.content_type,
             body=value.body,
@@ -60,15 +57,6 @@ def as_response(value: Any) -> Response:
     )
 
 
-def curl(response: Response, credentials: Credentials | None) -> str:
-    """A shell command that sends the same request again."""
-    parts = ["curl", "-sS", "-X", response.method, shlex.quote(response.url)]
-    parts += ["-H", shlex.quote("Accept: application/json")]
-    if credentials is not None:
-        parts.append(credentials.curl_option())
-    return " ".join(parts)
-
-
 def findings_for(
     validator: DriftValidator,
     response: Response,
@@ -79,24 +67,15 @@ def findings_for(
     """Every deviation of ``response`` from the contract of ``operation`` (matched by URL)."""
     if operation is None:
         operation = validator.spec.match(response.method, response.url).operation_id
-    request = curl(response, credentials)
-    if response.error is not None:
-        kind = Kind.TRANSPORT_ERROR
-        return [
-            Finding(
-                kind=kind,
-                severity=validator.policy.severity_of(kind),
-                operation=operation,
-                path="",
-                message=f"{response.error} (after {response.attempts} attempts)",
-                fingerprint=fingerprint(operation, kind, "", response.error.split(":", 1)[0]),
-                request=request,
-            )
-        ]
-    found = validator.validate(
-        response.body,
-        operation=operation,
+    return response_findings(
+        validator,
+        operation,
+        method=response.method,
+        url=response.url,
         status=response.status,
         content_type=response.content_type,
+        body=response.body,
+        error=response.error,
+        attempts=response.attempts,
+        credentials=credentials,
     )
-    return [replace(f, request=request) for f in found]

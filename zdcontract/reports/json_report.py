@@ -34,6 +34,7 @@ from jsonschema.exceptions import best_match
 from ..drift.findings import Finding
 from ..errors import UsageError
 from ..results import REPORT_SCHEMA_VERSION, CheckOutcome, OperationStats, RunResult, Target
+from ..spec.pointer import pointer
 from ._atomic import atomic_write_text
 from ._summary import clip, verdict
 
@@ -143,7 +144,7 @@ def validate_report_dict(data: Mapping[str, Any]) -> None:
     error = best_match(_validator().iter_errors(data))
     if error is None:
         return
-    where = "/" + "/".join(_escape_token(str(p)) for p in error.absolute_path)
+    where = pointer(error.absolute_path) or "/"
     reason = clip(" ".join(error.message.split()), 200)
     raise ValueError(f"invalid zdcontract report at {where}: {reason}")
 
@@ -255,7 +256,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return sorted((_jsonable(v) for v in value), key=repr)
     return str(value)
-
-
-def _escape_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")

@@ -8,7 +8,7 @@ through the drift validator (the caller passes ``observe``).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ..drift import Finding, Kind, SeverityPolicy, fingerprint
 from .client import Exchange, HttpClient
 
-__all__ = ["CHECKS", "CheckContext", "Walk"]
+__all__ = ["CHECKS", "CheckContext", "Walk", "json_object"]
 
 LIST = "/api/v2/activities.json"
 COUNT = "/api/v2/activities/count.json"
@@ -395,12 +395,12 @@ CHECKS: tuple[tuple[str, str, Callable[[CheckContext], str | None]], ...] = (
 )
 
 
-def iter_json(exchange: Exchange) -> Iterator[dict[str, Any]]:
-    """The body of a 200 JSON response as an object (nothing otherwise)."""
-    if exchange.error is None and exchange.status == 200:
-        try:
-            value = json.loads(exchange.body)
-        except (ValueError, RecursionError):
-            return
-        if isinstance(value, dict):
-            yield value
+def json_object(exchange: Exchange) -> dict[str, Any] | None:
+    """The body of a 200 JSON response as an object (None otherwise)."""
+    if exchange.error is not None or exchange.status != 200:
+        return None
+    try:
+        value = json.loads(exchange.body)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None

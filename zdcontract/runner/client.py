@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -52,6 +53,11 @@ class Exchange:
     attempts: int = 1
     rate_limited: int = 0
     response: requests.Response | None = None
+
+    @property
+    def full_url(self) -> str:
+        """The URL with its query, as sent."""
+        return f"{self.url}?{urlencode(list(self.params.items()))}" if self.params else self.url
 
     @property
     def content_type(self) -> str | None:

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import random
-import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from .._version import __version__
-from ..drift import DriftValidator, Finding, Kind, aggregate, fingerprint
+from ..drift import DriftValidator, Finding, Kind, aggregate
 from ..errors import TargetError
 from ..results import CheckOutcome, RequestTally, RunResult, Target
 from ..spec import load_spec
 from ._schemathesis import GeneratedCase, generate_cases
-from .checks import CHECKS, CheckContext, iter_json
+from .checks import CHECKS, CheckContext, json_object
 from .client import BudgetExhausted, Exchange, HttpClient, ReadOnlyViolation
 from .config import LIVE_BUDGET, LIVE_RATE_LIMIT, RunConfig
+from .observe import response_findings
 
 __all__ = ["Progress", "run"]
 
@@ -63,21 +64,6 @@ class _Run:
         self.notes: list[str] = []
         self.client: HttpClient | None = None
 
-    def curl(self, exchange: Exchange) -> str:
-        query = f"?{urlencode(list(exchange.params.items()))}" if exchange.params else ""
-        parts = [
-            "curl",
-            "-sS",
-            "-X",
-            exchange.method,
-            shlex.quote(exchange.url + query),
-            "-H",
-            shlex.quote("Accept: application/json"),
-        ]
-        if self.config.credentials is not None:
-            parts.append(self.config.credentials.curl_option())
-        return " ".join(parts)
-
     def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
         """Count, validate and keep the drift of one exchange; its JSON object, if any."""
         if self.on_exchange is not None:
@@ -89,33 +75,23 @@ class _Run:
             seconds=exchange.elapsed,
             rate_limited=exchange.rate_limited,
         )
-        if exchange.error is not None:
-            kind = Kind.TRANSPORT_ERROR
-            qualifier = exchange.error.split(":", 1)[0]
-            self.findings.append(
-                Finding(
-                    kind=kind,
-                    severity=self.validator.policy.severity_of(kind),
-                    operation=operation,
-                    path="",
-                    message=f"{exchange.error} (after {exchange.attempts} attempts)",
-                    fingerprint=fingerprint(operation, kind, "", qualifier),
-                    request=self.curl(exchange),
-                )
-            )
-            return None
-        if exchange.status == 429:
+        if exchange.error is None and exchange.status == 429:
             return None  # still rate limited after the retries: an event, never drift
-        found = self.validator.validate(
-            exchange.body,
-            operation=operation,
-            status=exchange.status,
-            content_type=exchange.content_type,
+        self.findings.extend(
+            response_findings(
+                self.validator,
+                operation,
+                method=exchange.method,
+                url=exchange.full_url,
+                status=exchange.status,
+                content_type=exchange.content_type,
+                body=exchange.body,
+                error=exchange.error,
+                attempts=exchange.attempts,
+                credentials=self.config.credentials,
+            )
         )
-        if found:
-            request = self.curl(exchange)
-            self.findings.extend(f.__class__(**{**_fields(f), "request": request}) for f in found)
-        return next(iter_json(exchange), None)
+        return json_object(exchange)
 
     def send(self, case: GeneratedCase) -> tuple[GeneratedCase, Exchange]:
         assert self.client is not None
@@ -192,10 +168,6 @@ class _Run:
             self.progress.advance(name)
 
 
-def _fields(finding: Finding) -> dict[str, Any]:
-    return {name: getattr(finding, name) for name in finding.__dataclass_fields__}
-
-
 @contextmanager
 def _target(config: RunConfig) -> Iterator[tuple[Target, str]]:
     """The target's base URL and description; starts the embedded mock when there is none."""
@@ -231,9 +203,7 @@ def run(
     """
     seed = config.seed if config.seed is not None else random.randrange(2**31)
     if config.seed is None:
-        config = RunConfig(
-            **{**{n: getattr(config, n) for n in config.__dataclass_fields__}, "seed": seed}
-        )
+        config = replace(config, seed=seed)
     if on_seed is not None:
         on_seed(seed)
     state = _Run(config, progress or _Silent(), on_exchange, stop)

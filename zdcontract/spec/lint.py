@@ -19,6 +19,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from .loader import read_document
+from .pointer import escape, resolve, tokens
 
 __all__ = ["KNOWN_FORMATS", "LintProblem", "lint_document", "lint_path"]
 
@@ -112,20 +113,16 @@ def _without(document: Mapping[str, Any], pointers: list[str]) -> Mapping[str, A
         return document
     patched: Any = copy.deepcopy(dict(document))
     for where in pointers:
-        tokens = [t.replace("~1", "/").replace("~0", "~") for t in where.split("/")[1:]]
+        path = tokens(where)
         parent = patched
-        for token in tokens[:-1]:
+        for token in path[:-1]:
             parent = parent[int(token)] if isinstance(parent, list) else parent[token]
-        last = tokens[-1]
+        last = path[-1]
         if isinstance(parent, list):
             parent[int(last)] = {}
         else:
             parent[last] = {}
     return dict(patched)
-
-
-def _escape(token: Any) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
@@ -135,27 +132,12 @@ def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
     try:
         validate(dict(document))
     except OpenAPIValidationError as exc:
-        where = "/" + "/".join(_escape(p) for p in getattr(exc, "absolute_path", ()) or ())
+        where = "/" + "/".join(escape(p) for p in getattr(exc, "absolute_path", ()) or ())
         yield LintProblem(where if where != "/" else "", "openapi-schema", exc.message[:200])
     except Exception as exc:  # the validator stops at the first unresolvable $ref
         message = " ".join(str(exc).split())
         if "does not exist" not in message and "Unresolvable" not in message:
             yield LintProblem("", "openapi-schema", f"cannot be validated: {message[:160]}")
-
-
-def _resolve(document: Any, ref: str) -> Any:
-    node = document
-    for token in ref[2:].split("/") if ref.startswith("#/") else [None]:
-        if token is None:
-            raise LookupError(ref)
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, Mapping) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            raise LookupError(ref)
-    return node
 
 
 def _nodes(node: Any, at: str = "") -> Iterator[tuple[str, Any]]:
@@ -164,7 +146,7 @@ def _nodes(node: Any, at: str = "") -> Iterator[tuple[str, Any]]:
         where, current = stack.pop()
         yield where, current
         if isinstance(current, Mapping):
-            stack.extend((f"{where}/{_escape(k)}", v) for k, v in current.items())
+            stack.extend((f"{where}/{escape(k)}", v) for k, v in current.items())
         elif isinstance(current, list):
             stack.extend((f"{where}/{i}", v) for i, v in enumerate(current))
 
@@ -177,7 +159,7 @@ def _refs(document: Mapping[str, Any]) -> Iterator[LintProblem]:
                 yield LintProblem(where, "external-ref", f"$ref '{ref}' points outside the file")
                 continue
             try:
-                _resolve(document, ref)
+                resolve(document, ref)
             except LookupError:
                 yield LintProblem(where, "dangling-ref", f"$ref '{ref}' points at nothing")
 
@@ -247,10 +229,10 @@ def _examples(document: Mapping[str, Any], is_31: bool) -> Iterator[LintProblem]
             if "example" in node:
                 pairs.append((f"{where}/example", node["example"], schema_at))
             for name, example in (node.get("examples") or {}).items():
-                target, value_at = example, f"{where}/examples/{_escape(name)}"
+                target, value_at = example, f"{where}/examples/{escape(name)}"
                 if isinstance(example, Mapping) and isinstance(example.get("$ref"), str):
                     try:
-                        target = _resolve(document, example["$ref"])
+                        target = resolve(document, example["$ref"])
                     except LookupError:
                         continue  # reported as a dangling ref
                     value_at = example["$ref"][1:]
@@ -266,7 +248,7 @@ def _examples(document: Mapping[str, Any], is_31: bool) -> Iterator[LintProblem]
                 )
                 continue
             for error in errors[:5]:
-                inner = "".join(f"/{_escape(p)}" for p in error.absolute_path)
+                inner = "".join(f"/{escape(p)}" for p in error.absolute_path)
                 yield LintProblem(
                     f"{example_at}{inner}",
                     "example-invalid",

@@ -21,6 +21,7 @@ import yaml
 
 from ..errors import SpecError, UsageError
 from ._yaml import load_yaml
+from .pointer import pointer, resolve
 
 __all__ = ["BUNDLED_SPEC_NAME", "Operation", "Spec", "bundled_spec_path", "load_spec"]
 
@@ -78,10 +79,10 @@ class Spec:
         if not self.operations:
             raise SpecError(f"spec {source} defines no operations")
         for operation in self.operations.values():
-            for ref, pointer in _refs(operation.definition, _op_pointer(operation)):
-                self._check_ref(ref, pointer)
-            for ref, pointer in _refs(operation.path_item.get("parameters", []), "parameters"):
-                self._check_ref(ref, pointer)
+            for ref, where in _refs(operation.definition, _op_pointer(operation)):
+                self._check_ref(ref, where)
+            for ref, where in _refs(operation.path_item.get("parameters", []), "parameters"):
+                self._check_ref(ref, where)
 
     @property
     def is_31(self) -> bool:
@@ -119,16 +120,12 @@ class Spec:
             raise SpecError(
                 f"spec {self.source}: external $ref '{ref}' at {where} is not supported"
             )
-        node: Any = self.document
-        for token in ref[1:].split("/")[1:]:
-            token = unquote(token).replace("~1", "/").replace("~0", "~")
-            if isinstance(node, Mapping) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                raise SpecError(f"spec {self.source}: dangling $ref '{ref}' at {where or '/'}")
-        return node
+        try:
+            return resolve(self.document, ref)
+        except LookupError:
+            raise SpecError(
+                f"spec {self.source}: dangling $ref '{ref}' at {where or '/'}"
+            ) from None
 
     def deref(self, node: Any) -> Any:
         """Follow ``$ref`` chains until a node that is not a reference."""
@@ -189,8 +186,7 @@ def _template_regex(template: str) -> re.Pattern[str]:
 
 
 def _op_pointer(operation: Operation) -> str:
-    escaped = operation.path.replace("~", "~0").replace("/", "~1")
-    return f"/paths/{escaped}/{operation.method.lower()}"
+    return pointer(("paths", operation.path, operation.method.lower()))
 
 
 def _refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:

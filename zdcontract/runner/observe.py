@@ -1,0 +1,66 @@
+"""One response in, its findings out: shared by ``zdcontract run`` and the pytest plugin.
+
+A transport error is a ``transport-error`` finding; every other response goes through the
+drift validator. Each finding carries a ``curl`` reproducer that authenticates through
+environment variables, never by value.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+
+from ..drift import DriftValidator, Finding, Kind, fingerprint
+from .credentials import Credentials
+
+__all__ = ["curl_command", "response_findings"]
+
+
+def curl_command(method: str, url: str, credentials: Credentials | None) -> str:
+    """A shell command that sends the same request again (``url`` with its query)."""
+    parts = [
+        "curl",
+        "-sS",
+        "-X",
+        method,
+        shlex.quote(url),
+        "-H",
+        shlex.quote("Accept: application/json"),
+    ]
+    if credentials is not None:
+        parts.append(credentials.curl_option())
+    return " ".join(parts)
+
+
+def response_findings(
+    validator: DriftValidator,
+    operation: str,
+    *,
+    method: str,
+    url: str,
+    status: int,
+    content_type: str | None,
+    body: bytes,
+    error: str | None = None,
+    attempts: int = 1,
+    credentials: Credentials | None = None,
+) -> list[Finding]:
+    """Every deviation of one response (or its transport error), each with a reproducer."""
+    if error is not None:
+        kind = Kind.TRANSPORT_ERROR
+        return [
+            Finding(
+                kind=kind,
+                severity=validator.policy.severity_of(kind),
+                operation=operation,
+                path="",
+                message=f"{error} (after {attempts} attempts)",
+                fingerprint=fingerprint(operation, kind, "", error.split(":", 1)[0]),
+                request=curl_command(method, url, credentials),
+            )
+        ]
+    found = validator.validate(body, operation=operation, status=status, content_type=content_type)
+    if not found:
+        return found  # the common case: no reproducer to build
+    request = curl_command(method, url, credentials)
+    return [replace(f, request=request) for f in found]
