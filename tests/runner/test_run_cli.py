@@ -121,6 +121,9 @@ def test_faults_are_reported_and_the_run_completes(
             "4",
             "--max-examples",
             "5",
+            # one worker: the seeded faults then hit the same requests on every run
+            "--workers",
+            "1",
             "--mock-fault",
             "reset@0.6",
             "--mock-fault",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import json
 import subprocess
 import sys
 import zipfile
@@ -182,4 +181,10 @@ def test_the_wheel_ships_the_spec(tmp_path: Path) -> None:
         names = archive.namelist()
     assert shipped == (ROOT / "spec" / "activities.yaml").read_bytes()
     assert any(name.endswith("entry_points.txt") for name in names)
-    assert json.dumps(names)  # the listing is plain data
+    # package data the installed tool reads at run time
+    for data in (
+        "reports/report.schema.json",
+        "reports/templates/report.html.j2",
+        "monitor/known/zendesk.json",
+    ):
+        assert f"zdcontract/{data}" in names
