@@ -115,16 +115,24 @@ def generate_cases(
             continue
         drawn: list[GeneratedCase] = []
         collect = _collector(op_id, drawn)
-        settings = hypothesis.settings(
-            max_examples=max_examples,
-            database=None,
-            deadline=None,
-            derandomize=False,
-            suppress_health_check=list(hypothesis.HealthCheck),
-            phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        )
+        chosen: dict[str, Any] = {
+            "max_examples": max_examples,
+            "database": None,
+            "deadline": None,
+            "derandomize": False,
+            "suppress_health_check": list(hypothesis.HealthCheck),
+            "phases": [hypothesis.Phase.explicit, hypothesis.Phase.generate],
+        }
+        # The seed alone decides the requests: neither a Hypothesis profile loaded by the
+        # caller (a test suite's conftest, say) nor the `ci` profile Hypothesis picks up
+        # by itself when CI is set may change what is generated.
         config = HypothesisTestConfig(
-            project=schema.config, modes=list(HypothesisTestMode), settings=settings, seed=seed
+            project=schema.config,
+            modes=list(HypothesisTestMode),
+            settings=hypothesis.settings(**chosen),
+            explicit_setting_names=set(chosen),
+            apply_ci_profile=False,
+            seed=seed,
         )
         create_test(operation=operation, test_func=collect, config=config)()
         yield from drawn
