@@ -354,6 +354,85 @@ def test_fast_path_on_nearly_clean_pages(operation: str, value_kinds: list[str],
     event("clean" if not findings else "drift")
 
 
+@given(
+    cursor=st.booleans(),
+    value_kinds=st.lists(
+        st.sampled_from(sorted(set(VALUE_MUTATIONS) - {"clean"})), min_size=1, max_size=5
+    ),
+    top_level=st.booleans(),
+    seed=st.integers(min_value=0, max_value=2**32),
+)
+@MANY
+def test_narrowed_pages_agree(
+    cursor: bool, value_kinds: list[str], top_level: bool, seed: int
+) -> None:
+    """Drift in a few items of a larger page: the reference reads only the rejected items.
+
+    Each mutation hits one item of one array, so most items stay clean and are cut out;
+    the findings (paths, counts, example pointers) must still be the full reference's.
+    """
+    rng = random.Random(seed)
+    value = zb.cursor_page(12) if cursor else zb.offset_page(12)
+    for kind in value_kinds:
+        arrays = [name for name in ("activities", "actors", "users") if value.get(name)]
+        items = value[rng.choice(arrays)]
+        index = rng.randrange(len(items))
+        holder = [items[index]]
+        VALUE_MUTATIONS[kind](rng, holder)  # may replace the item itself (type, null, splice)
+        items[index] = holder[0]
+    if top_level:
+        value[rng.choice(["links", "extra"])] = {"next": None}
+    body = serialise(rng, value)
+    check = FAST._compile(FAST.spec.operation("ListActivities")).check(
+        ("ListActivities", "200", "application/json")
+    )
+    assert check is not None
+    event("narrowed" if isinstance(check.examine(body), _fast.Narrowing) else "whole body")
+    assert_same(body, "ListActivities")
+
+
+def test_narrowing_cuts_clean_items_and_maps_paths_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    value = zb.offset_page(40)
+    for index in (7, 31):
+        value["activities"][index]["via"] = {"channel": "api"}
+    value["activities"][19]["actor_id"] = "10000000000003"
+    seen: list[bytes] = []
+    original = CoreValidator.schema_errors
+
+    def spy(self: CoreValidator, operation: str, status: int, media: str, body: bytes) -> Any:
+        seen.append(body)
+        return original(self, operation, status, media, body)
+
+    monkeypatch.setattr(CoreValidator, "schema_errors", spy)
+    body = zb.dumps(value)
+    findings = FAST.validate(body, operation="ListActivities")
+    [reduced] = seen
+    assert len(json.loads(reduced)["activities"]) == 3  # 37 clean activities never reached it
+    by_kind = {f.kind: f for f in findings}
+    via = by_kind[Kind.UNDOCUMENTED_FIELD]
+    assert via.count == 2
+    assert via.examples == ("/activities/7/via", "/activities/31/via")
+    assert by_kind[Kind.TYPE_MISMATCH].fingerprint.endswith("|/activities/*/actor_id")
+    assert by_kind[Kind.TYPE_MISMATCH].examples == ("/activities/19/actor_id",)
+    assert findings == REFERENCE.validate(body, operation="ListActivities")
+
+
+def test_only_arrays_no_keyword_sees_as_a_whole_are_narrowed() -> None:
+    strict = FAST.strict_schema("ListActivities")
+    arrays = [path for path, _ in _fast._narrowable_arrays(strict, ())]
+    assert arrays == [("activities",), ("actors",), ("users",)]
+    counted = {
+        "type": "object",
+        "properties": {
+            "a": {"type": "array", "items": {"type": "integer"}, "minItems": 1},
+            "b": {"type": "object", "minProperties": 1, "properties": {"c": {"items": {}}}},
+            "d": {"type": "object", "properties": {"e": {"type": "array", "items": {}}}},
+        },
+    }
+    assert [p for p, _ in _fast._narrowable_arrays(counted, ())] == [("d", "e")]
+    assert list(_fast._narrowable_arrays({"type": "array", "items": {}}, ())) == []
+
+
 EXPECTED_KIND = {
     "undocumented-field": {Kind.UNDOCUMENTED_FIELD},
     "missing-field": {Kind.MISSING_FIELD},

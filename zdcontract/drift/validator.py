@@ -11,7 +11,9 @@ Stages, each of which can end the check with findings of its own:
 Between 2 and 3 sits a fast path (zdcontract.drift._fast): orjson and a jsonschema-rs
 validator compiled from the same strict schema prove most conforming bodies clean in a
 fiftieth of the time. It never reports anything itself: a body it cannot prove clean goes
-through stages 3 and 4, so the findings are always the reference's. ``fast=False`` skips it.
+through stages 3 and 4, so the findings are always the reference's. For a drifted body it
+may also prove most array items clean, and the reference then reads the body without them
+(paths mapped back). ``fast=False`` skips it.
 
 Findings of one response are aggregated by fingerprint: the same drift on 100 records is
 one finding with a count and the first pointers.
@@ -19,6 +21,7 @@ one finding with a count and the first pointers.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,7 +29,7 @@ from typing import Any
 
 from ..spec import Operation, Spec, load_spec
 from ..spec.strict import strict_schema
-from ._fast import FastCheck, fast_check
+from ._fast import CLEAN, FastCheck, Narrowing, fast_check
 from ._openapi_core import CoreValidator
 from .decode import NO_VALUE, decode_json, is_json_media_type
 from .findings import Finding, Kind, SeverityPolicy, aggregate, fingerprint
@@ -180,17 +183,29 @@ class DriftValidator:
         compiled = self._compile(op)
         schema_key = (op.operation_id, key, documented)
         schemas = compiled.schemas
+        narrowing: Narrowing | None = None
         if self.fast and schema_key in schemas:
             check = compiled.check(schema_key)
-            if check is not None and check.is_clean(body):
+            verdict = check.examine(body) if check is not None else None
+            if verdict is CLEAN:
                 return  # proven clean: the reference would report nothing
+            if isinstance(verdict, Narrowing):
+                narrowing = verdict
         decoded = decode_json(body)
         for code, message in decoded.problems:
             yield Issue(Kind.MALFORMED_BODY, "", message, qualifier=code)
         if decoded.value is NO_VALUE or schema_key not in schemas:
             return
-        clean = body[len(_BOM) :] if body.startswith(_BOM) else body
-        errors = compiled.reference().schema_errors(op.operation_id, status, documented, clean)
+        if narrowing is not None and not decoded.problems:
+            # Only the items jsonschema-rs rejects can draw errors (see _fast.Narrowing).
+            reduced = json.dumps(narrowing.apply(decoded.value)).encode()
+            errors = compiled.reference().schema_errors(
+                op.operation_id, status, documented, reduced
+            )
+            narrowing.remap(errors)
+        else:
+            clean = body[len(_BOM) :] if body.startswith(_BOM) else body
+            errors = compiled.reference().schema_errors(op.operation_id, status, documented, clean)
         seen: set[tuple[Kind, str]] = set()
         for issue in translate(errors, schemas[schema_key]):
             if (issue.kind, issue.pointer) not in seen:
