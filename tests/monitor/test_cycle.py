@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -143,12 +144,31 @@ def test_default_run_knows_zendesks_deviations(
     assert state["new"] == []
     assert "ListActivities|undocumented-field|/meta" in state["known"]
     assert "known warning" in out
+    # The mock's count stays below 100,000: the refreshed_at entry was not exercised, and a
+    # run that could not see it must not call it resolved.
+    assert "CountActivities|unexpected-null|/count/refreshed_at" not in [
+        e["fingerprint"] for e in state["resolved"]
+    ]
+    assert "CountActivities|unexpected-null|/count/refreshed_at" in [
+        e["fingerprint"] for e in state["unexercised"]
+    ]
+    assert report(tmp_path)["summary"]["failing"] == 0  # the exit code's view: nothing new
     html = (tmp_path / "zdcontract-report.html").read_text()
     assert "no new drift at or above warning" in html.lower()
+    assert "✘ fail" not in html  # known drift only: no check row contradicts the verdict
+    assert "≈ known drift" in html
+    assert 'id="unexercised"' in html
+    markdown = (tmp_path / "zdcontract-report.md").read_text()
+    assert "✅ **No new drift at or above warning**" in markdown
+    assert "with known drift only" in markdown
+    junit = ET.parse(tmp_path / "zdcontract-junit.xml").getroot()
+    assert junit.get("failures") == "0"
 
     code, out, _ = zd([*args, "--no-baseline"], capsys)
     assert code == 1, out
     assert "baseline" not in report(tmp_path)["extra"]
+    assert report(tmp_path)["summary"]["failing"] > 0
+    assert int(ET.parse(tmp_path / "zdcontract-junit.xml").getroot().get("failures", "0")) > 0
 
 
 def test_bad_baseline_options_are_one_line_exit_2(

@@ -64,6 +64,25 @@ def test_classify_new_known_resolved_and_expired() -> None:
     assert classify([finding("/a")], None).new == (finding("/a"),)
 
 
+def test_conditional_entries_not_seen_are_unexercised_not_resolved() -> None:
+    baseline = Baseline(
+        source="b.json",
+        entries=(entry("/gone"), entry("/rare", condition="more than 100,000 activities")),
+    )
+    result = classify([finding("/a")], baseline, now=NOW)
+    assert [e.path for e in result.resolved] == ["/gone"]
+    assert [e.path for e in result.unexercised] == ["/rare"]
+    assert result.to_extra()["unexercised"][0]["condition"] == "more than 100,000 activities"
+    seen = classify([finding("/rare")], baseline, now=NOW)
+    assert [f.path for f in seen.known] == ["/rare"] and seen.unexercised == ()
+    # Updating keeps a conditional entry the run could not see, and its condition.
+    updated = updated_baseline([finding("/a")], [baseline], source="b.json", seen_at="now")
+    assert [(e.path, e.condition) for e in updated.entries] == [
+        ("/a", None),
+        ("/rare", "more than 100,000 activities"),
+    ]
+
+
 def test_expiry_by_date_or_moment() -> None:
     assert not entry("/x", expires="2026-11-27").expired(NOW)
     assert entry("/x", expires="2026-11-26").expired(NOW)

@@ -3,6 +3,9 @@
 A baseline file is JSON: ``{"version": 1, "entries": [...]}``; each entry names a finding by
 its fingerprint and says why it is accepted (``reason``, ``source``) and until when
 (``expires``, a date or date-time in UTC; from then on the drift counts as new again).
+An entry may name the ``condition`` under which the drift shows at all ("only when the
+count exceeds 100,000"); when such an entry is not seen, the run did not meet the
+condition, so it is listed as not exercised rather than as resolved.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class BaselineEntry:
     reason: str = ""
     source: str | None = None
     expires: str | None = None
+    condition: str | None = None  # when the drift can show at all; unseen then says nothing
 
     def expired(self, now: datetime) -> bool:
         """Whether ``expires`` has come (a bare date expires at its start, UTC)."""
@@ -104,6 +108,7 @@ class Classification:
     known: tuple[Finding, ...] = ()
     resolved: tuple[BaselineEntry, ...] = ()
     expired: tuple[str, ...] = ()  # fingerprints seen whose entry has expired (so: new)
+    unexercised: tuple[BaselineEntry, ...] = ()  # conditional entries not seen
 
     def status_of(self, fingerprint: str) -> str:
         """``known`` or ``new``."""
@@ -121,13 +126,15 @@ class Classification:
             "known": [f.fingerprint for f in self.known],
             "resolved": [e.to_dict() for e in self.resolved],
             "expired": list(self.expired),
+            "unexercised": [e.to_dict() for e in self.unexercised],
         }
 
 
 def classify(
     findings: Iterable[Finding], baseline: Baseline | None, *, now: datetime | None = None
 ) -> Classification:
-    """Sort ``findings`` into new and known; list the baseline entries not seen as resolved.
+    """Sort ``findings`` into new and known; list the baseline entries not seen as resolved
+    (or, for entries with a ``condition``, as not exercised).
 
     An expired entry no longer covers its drift: a finding that matches it is new.
     """
@@ -148,13 +155,14 @@ def classify(
         else:
             new.append(finding)
     seen = {f.fingerprint for f in findings}
-    resolved = tuple(e for e in baseline.entries if e.fingerprint not in seen)
+    unseen = [e for e in baseline.entries if e.fingerprint not in seen]
     return Classification(
         source=baseline.source,
         new=tuple(new),
         known=tuple(known),
-        resolved=resolved,
+        resolved=tuple(e for e in unseen if not e.condition),
         expired=tuple(expired),
+        unexercised=tuple(e for e in unseen if e.condition),
     )
 
 
@@ -167,8 +175,9 @@ def updated_baseline(
 ) -> Baseline:
     """A baseline accepting exactly ``findings``, keeping what earlier baselines said of them.
 
-    ``previous`` baselines are asked in order for each fingerprint's reason, source, expiry
-    and first sighting; drift no longer seen is dropped. Entries are sorted by fingerprint,
+    ``previous`` baselines are asked in order for each fingerprint's reason, source, expiry,
+    condition and first sighting; drift no longer seen is dropped, except entries with a
+    condition (a run that did not meet it cannot tell). Entries are sorted by fingerprint,
     so a reviewed diff of the file shows only what changed.
     """
     earlier = [b for b in previous if b is not None]
@@ -191,9 +200,14 @@ def updated_baseline(
                 reason=old.reason,
                 source=old.source,
                 expires=old.expires,
+                condition=old.condition,
             )
         entries.append(entry)
     unique = {e.fingerprint: e for e in entries}
+    for baseline in earlier:
+        for old in baseline.entries:
+            if old.condition and old.fingerprint not in unique:
+                unique[old.fingerprint] = old
     return Baseline(source=source, entries=tuple(unique[k] for k in sorted(unique)))
 
 

@@ -14,11 +14,6 @@ from typing import Any
 from ..drift import Severity
 from ..errors import UsageError
 from ..reports import (
-    FILE_NAMES,
-    atomic_write_text,
-    redact,
-    redact_result,
-    render_html,
     write_reports,
 )
 from ..results import RunResult
@@ -112,9 +107,8 @@ def finish_run(
     history_path = Path(options.history or Path(report_dir) / HISTORY_FILE)
     runs = [*read_history(history_path, last=TREND_RUNS - 1), entry]
     paths = write_reports(
-        result, report_dir, formats=("json", "junit", "markdown"), secrets=secrets
+        result, report_dir, secrets=secrets, trend_svg=trend_svg(runs), history=runs
     )
-    paths["html"] = _write_html(result, report_dir, runs, secrets)
     paths["history"] = append_history(history_path, entry)
 
     messages: list[str] = []
@@ -122,6 +116,8 @@ def finish_run(
     if classification.source is not None:
         counts = classification.counts()
         expired = f", {len(classification.expired)} expired" if classification.expired else ""
+        if classification.unexercised:
+            expired += f", {len(classification.unexercised)} not exercised"
         messages.append(
             f"baseline {classification.source}: {counts['new']} new, {counts['known']} known, "
             f"{counts['resolved']} resolved{expired}"
@@ -164,19 +160,3 @@ def finish_run(
 
 def _shipped_unless(disabled: bool) -> Baseline | None:
     return None if disabled else shipped_baseline("zendesk")
-
-
-def _write_html(
-    result: RunResult,
-    report_dir: str | os.PathLike[str],
-    runs: list[dict[str, Any]],
-    secrets: tuple[str, ...],
-) -> Path:
-    """The HTML report with the trend chart, redacted as write_reports redacts."""
-    text = render_html(redact_result(result, secrets), trend_svg=trend_svg(runs), history=runs)
-    path = Path(report_dir) / FILE_NAMES["html"]
-    try:
-        return atomic_write_text(path, redact(text, secrets, headers=False))
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise UsageError(f"cannot write reports to {os.fspath(report_dir)}: {reason}") from exc

@@ -11,8 +11,9 @@ import difflib
 import json
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..errors import UsageError
 from ..results import RunResult
@@ -82,12 +83,15 @@ def write_reports(
     *,
     formats: Sequence[str] = FORMATS,
     secrets: Iterable[str] = (),
+    trend_svg: str | None = None,
+    history: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Path]:
     """Write ``result`` in each of ``formats`` into ``report_dir``; return format -> path.
 
     Every file is replaced atomically, so a CI step reading the directory never sees a
     half-written report. ``secrets`` are masked in the data before rendering and in the
     rendered text after it; Authorization header values are always masked (see redact).
+    ``trend_svg`` and ``history`` go to the HTML report's trend section (see render_html).
 
     Raises:
         UsageError: an unknown format, or a directory that cannot be created or written.
@@ -107,7 +111,11 @@ def write_reports(
     result = redact_result(result, secrets)
     # Render everything first: a rendering bug then leaves the previous reports in place
     # instead of a mixed set from two runs.
-    texts = {name: _render(name, result, secrets) for name in dict.fromkeys(formats)}
+    renderers = dict(_RENDERERS)
+    renderers["html"] = lambda r: render_html(r, trend_svg=trend_svg, history=history)
+    texts = {
+        name: _render(renderers[name], name, result, secrets) for name in dict.fromkeys(formats)
+    }
     directory = Path(report_dir)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -120,8 +128,10 @@ def write_reports(
         raise UsageError(f"cannot write reports to {os.fspath(report_dir)}: {reason}") from exc
 
 
-def _render(name: str, result: RunResult, secrets: tuple[str, ...]) -> str:
-    text = _RENDERERS[name](result)
+def _render(
+    renderer: Callable[[RunResult], str], name: str, result: RunResult, secrets: tuple[str, ...]
+) -> str:
+    text = renderer(result)
     # The rendered text only gets the plain substring pass: the header pattern runs to the
     # end of a line and would eat the markup after it.
     redacted = redact(text, secrets, headers=False)

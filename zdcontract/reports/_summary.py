@@ -5,14 +5,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..drift.findings import Finding, Severity
 from ..results import CheckOutcome, RunResult
 
 __all__ = [
     "UNASSIGNED",
+    "BaselineView",
     "CheckFindings",
     "Verdict",
+    "baseline_of",
+    "blocking",
     "check_findings",
     "clip",
     "fails",
@@ -42,31 +46,87 @@ def fails(finding: Finding, fail_on: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BaselineView:
+    """How a run was classified against a baseline (``result.extra["baseline"]``).
+
+    The monitor writes it; every report format reads it the same way, so the verdict, the
+    checks and the exit code all speak of *new* drift while known drift stays visible.
+    """
+
+    file: str
+    new: frozenset[str]
+    known: frozenset[str]
+    expired: frozenset[str]
+    resolved: tuple[Mapping[str, Any], ...]
+    unexercised: tuple[Mapping[str, Any], ...]
+
+
+def baseline_of(result: RunResult) -> BaselineView | None:
+    """The baseline classification of ``result``; None when no baseline was in force."""
+    data = result.extra.get("baseline")
+    if not isinstance(data, Mapping):
+        return None
+
+    def entries(name: str) -> tuple[Mapping[str, Any], ...]:
+        return tuple(e for e in data.get(name) or () if isinstance(e, Mapping))
+
+    return BaselineView(
+        file=str(data.get("file") or ""),
+        new=frozenset(str(f) for f in data.get("new") or ()),
+        known=frozenset(str(f) for f in data.get("known") or ()),
+        expired=frozenset(str(f) for f in data.get("expired") or ()),
+        resolved=entries("resolved"),
+        unexercised=entries("unexercised"),
+    )
+
+
+def blocking(finding: Finding, result: RunResult, known: frozenset[str] = frozenset()) -> bool:
+    """Whether ``finding`` fails the run: new (not in ``known``) and at or above fail-on."""
+    return finding.fingerprint not in known and fails(finding, result.fail_on)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
-    """The run's status line in numbers: how many findings, how many of them fail it."""
+    """The run's status line in numbers: how many findings, how many of them fail it.
+
+    With a baseline in force only new findings can fail the run (as the exit code says);
+    ``known`` counts the accepted ones.
+    """
 
     total: int
     failing: int
     fail_on: str
     interrupted: bool
+    baseline: BaselineView | None = None
+    known: int = 0
 
     @property
     def passed(self) -> bool:
-        """No finding reaches ``fail_on`` (an interrupted run may still pass)."""
+        """No new finding reaches ``fail_on`` (an interrupted run may still pass)."""
         return self.failing == 0
 
     @property
     def headline(self) -> str:
         """The status in a few words: ``3 findings at or above warning``."""
+        new = "new " if self.baseline is not None else ""
         if self.failing:
-            return f"{_plural(self.failing, 'finding')} at or above {self.fail_on}"
+            return f"{_plural(self.failing, new + 'finding')} at or above {self.fail_on}"
         if threshold(self.fail_on) is None:
             return "no finding fails the run"
-        return f"no drift at or above {self.fail_on}"
+        return f"no {new}drift at or above {self.fail_on}"
 
     @property
     def detail(self) -> str:
-        """What the headline leaves out: the findings below fail-on; empty when nothing."""
+        """What the headline leaves out: findings below fail-on, known drift; may be empty."""
+        if self.baseline is not None:
+            view = self.baseline
+            text = (
+                f"{self.total - self.known} new, {self.known} known, "
+                f"{len(view.resolved)} resolved against the baseline {view.file}"
+            )
+            if view.unexercised:
+                text += f"; {len(view.unexercised)} accepted only in conditions not met"
+            return text
         below = self.total - self.failing
         if threshold(self.fail_on) is None:
             return f"fail-on never, {_plural(self.total, 'finding')}"
@@ -76,12 +136,16 @@ class Verdict:
 
 
 def verdict(result: RunResult) -> Verdict:
-    """The Verdict of ``result``."""
+    """The Verdict of ``result`` (about new drift when a baseline was in force)."""
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
     return Verdict(
         total=len(result.findings),
-        failing=sum(fails(f, result.fail_on) for f in result.findings),
+        failing=sum(blocking(f, result, known) for f in result.findings),
         fail_on=result.fail_on,
         interrupted=result.interrupted,
+        baseline=view,
+        known=sum(f.fingerprint in known for f in result.findings),
     )
 
 
@@ -106,6 +170,15 @@ class CheckFindings:
     cases: int = 0
     skipped: str | None = None
     assigned: bool = True
+
+    def outcome(self, result: RunResult, known: frozenset[str] = frozenset()) -> str:
+        """``fail`` (a new finding at or above fail-on, or one the result lacks), ``known``
+        (its blocking findings are all accepted by the baseline), ``skip`` or ``pass``."""
+        if self.unknown or any(blocking(f, result, known) for f in self.findings):
+            return "fail"
+        if any(fails(f, result.fail_on) for f in self.findings):
+            return "known"
+        return "skip" if self.skipped is not None else "pass"
 
 
 def check_findings(result: RunResult) -> list[CheckFindings]:

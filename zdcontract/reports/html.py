@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from markupsafe import Markup
 
 from ..results import RunResult
 from ._atomic import atomic_write_text
-from ._summary import check_findings, fails, format_seconds, format_statuses, ordered, verdict
+from ._summary import check_findings, format_seconds, format_statuses, ordered, verdict
 
 __all__ = ["MAX_HTML_FINDINGS", "TEMPLATE", "render_html", "write_html"]
 
@@ -80,12 +79,11 @@ def write_html(
 
 
 def _context(result: RunResult) -> dict[str, Any]:
-    state: Any = verdict(result)
+    state = verdict(result)
     findings = ordered(result.findings)
-    baseline = _baseline(result)
+    baseline = state.baseline
     if baseline is not None:
-        state = _baseline_verdict(result, baseline)
-        findings.sort(key=lambda f: f.fingerprint in baseline["known"])  # stable: new first
+        findings.sort(key=lambda f: f.fingerprint in baseline.known)  # stable: new first
     return {
         "result": result,
         "verdict": state,
@@ -104,70 +102,21 @@ def _context(result: RunResult) -> dict[str, Any]:
             }
             for op in result.operations
         ],
-        "checks": _checks(result),
+        "checks": _checks(result, baseline.known if baseline is not None else frozenset()),
         "findings": findings[:MAX_HTML_FINDINGS],
         "hidden_findings": max(len(findings) - MAX_HTML_FINDINGS, 0),
     }
 
 
-def _baseline(result: RunResult) -> dict[str, Any] | None:
-    """The baseline classification of the run, if it had one."""
-    data = result.extra.get("baseline")
-    if not isinstance(data, Mapping):
-        return None
-    resolved = [e for e in data.get("resolved") or () if isinstance(e, Mapping)]
-    return {
-        "file": str(data.get("file") or ""),
-        "new": set(data.get("new") or ()),
-        "known": set(data.get("known") or ()),
-        "expired": set(data.get("expired") or ()),
-        "resolved": resolved,
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class _BaselineVerdict:
-    passed: bool
-    headline: str
-    detail: str
-
-
-def _baseline_verdict(result: RunResult, baseline: Mapping[str, Any]) -> _BaselineVerdict:
-    """The status line when a baseline is in force: about new drift, as the exit code is."""
-    new = [f for f in result.findings if f.fingerprint not in baseline["known"]]
-    failing = sum(fails(f, result.fail_on) for f in new)
-    if failing:
-        noun = "new finding" if failing == 1 else "new findings"
-        headline = f"{failing} {noun} at or above {result.fail_on}"
-    elif result.fail_on == "never":
-        headline = "no finding fails the run"
-    else:
-        headline = f"no new drift at or above {result.fail_on}"
-    detail = (
-        f"{len(new)} new, {len(result.findings) - len(new)} known, "
-        f"{len(baseline['resolved'])} resolved against the baseline {baseline['file']}"
-    )
-    return _BaselineVerdict(failing == 0, headline, detail)
-
-
-def _checks(result: RunResult) -> list[dict[str, Any]]:
-    rows = []
-    for row in check_findings(result):
-        failing = row.unknown or any(fails(f, result.fail_on) for f in row.findings)
-        if failing:
-            outcome = "fail"
-        elif row.skipped is not None:
-            outcome = "skip"
-        else:
-            outcome = "pass"
-        rows.append(
-            {
-                "operation": row.operation,
-                "check": row.check,
-                "outcome": outcome,
-                "cases": row.cases if row.assigned else None,
-                "findings": len(row.findings) + len(row.unknown),
-                "reason": row.skipped or "",
-            }
-        )
-    return rows
+def _checks(result: RunResult, known: frozenset[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "operation": row.operation,
+            "check": row.check,
+            "outcome": row.outcome(result, known),
+            "cases": row.cases if row.assigned else None,
+            "findings": len(row.findings) + len(row.unknown),
+            "reason": row.skipped or "",
+        }
+        for row in check_findings(result)
+    ]

@@ -23,7 +23,15 @@ from pathlib import Path
 from ..drift.findings import Finding
 from ..results import RunResult
 from ._atomic import atomic_write_text
-from ._summary import CheckFindings, check_findings, clip, fails, most_severe, ordered
+from ._summary import (
+    CheckFindings,
+    baseline_of,
+    blocking,
+    check_findings,
+    clip,
+    most_severe,
+    ordered,
+)
 
 __all__ = ["render_junit", "write_junit", "xml_safe"]
 
@@ -41,13 +49,15 @@ def xml_safe(text: str) -> str:
 def render_junit(result: RunResult) -> str:
     """The JUnit XML report of ``result`` as text."""
     rows = check_findings(result)
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
     per_operation = Counter(row.operation for row in rows)
     seconds = {op.operation: op.total_seconds for op in result.operations}
     cases = []
     for row in rows:
         # An operation's time is shared by its checks: the cases then add up to the run.
         share = seconds.get(row.operation, 0.0) / per_operation[row.operation]
-        cases.append(_testcase(row, result.fail_on, share))
+        cases.append(_testcase(row, result, known, share))
     if result.interrupted:
         cases.append(_interrupted_case())
     counts = Counter(child.tag for case in cases for child in case)
@@ -74,12 +84,14 @@ def write_junit(result: RunResult, path: str | os.PathLike[str]) -> Path:
     return atomic_write_text(path, render_junit(result))
 
 
-def _testcase(row: CheckFindings, fail_on: str, seconds: float) -> ET.Element:
+def _testcase(
+    row: CheckFindings, result: RunResult, known: frozenset[str], seconds: float
+) -> ET.Element:
     case = _element(
         "testcase", classname=f"{SUITE_NAME}.{row.operation}", name=row.check, time=_time(seconds)
     )
     findings = ordered(row.findings)
-    failing = [f for f in findings if fails(f, fail_on)]
+    failing = [f for f in findings if blocking(f, result, known)]
     if failing or row.unknown:
         severity = most_severe(findings)
         case.append(
@@ -87,14 +99,15 @@ def _testcase(row: CheckFindings, fail_on: str, seconds: float) -> ET.Element:
                 "failure",
                 message=_message(findings, row.unknown),
                 type=severity.value if severity else "unknown",
-                text=_details(findings, row.unknown),
+                text=_details(findings, row.unknown, known),
             )
         )
     elif row.skipped is not None:
         case.append(_element("skipped", message=row.skipped))
     if findings and not failing and not row.unknown:
-        # Below fail-on: the case passes, but the findings stay visible next to it.
-        case.append(_element("system-out", text=_details(findings, ())))
+        # Below fail-on or accepted by the baseline: the case passes, the findings stay
+        # visible next to it.
+        case.append(_element("system-out", text=_details(findings, (), known)))
     return case
 
 
@@ -133,18 +146,21 @@ def _message(findings: list[Finding], unknown: tuple[str, ...]) -> str:
     return clip(f"{total} {noun}: " + "; ".join(parts), 300)
 
 
-def _details(findings: list[Finding], unknown: tuple[str, ...]) -> str:
-    blocks = [_describe(f) for f in findings]
+def _details(
+    findings: list[Finding], unknown: tuple[str, ...], known: frozenset[str] = frozenset()
+) -> str:
+    blocks = [_describe(f, f.fingerprint in known) for f in findings]
     missing = "no finding with this fingerprint in the result"
     blocks += [f"[unknown] {fp}\n  {missing}" for fp in unknown]
     return "\n\n".join(blocks)
 
 
-def _describe(finding: Finding) -> str:
+def _describe(finding: Finding, known: bool = False) -> str:
     times = "once" if finding.count == 1 else f"{finding.count} times"
     where = finding.path or "(whole response)"
+    accepted = ", known: accepted by the baseline" if known else ""
     lines = [
-        f"[{finding.severity}] {finding.kind} at {where} (seen {times})",
+        f"[{finding.severity}] {finding.kind} at {where} (seen {times}{accepted})",
         f"  fingerprint: {finding.fingerprint}",
         f"  message: {finding.message}",
     ]

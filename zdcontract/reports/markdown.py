@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections import Counter
 from html import escape as escape_html
 from pathlib import Path
 
 from ..drift.findings import Finding, Kind, Severity
 from ..results import RunResult
 from ._atomic import atomic_write_text
-from ._summary import Verdict, clip, format_seconds, format_statuses, ordered, verdict
+from ._summary import (
+    Verdict,
+    baseline_of,
+    check_findings,
+    clip,
+    format_seconds,
+    format_statuses,
+    ordered,
+    verdict,
+)
 
 __all__ = ["MAX_BYTES", "TOP_FINDINGS", "code", "escape", "render_markdown", "write_markdown"]
 
@@ -45,7 +54,7 @@ def render_markdown(result: RunResult, *, top: int = TOP_FINDINGS) -> str:
         _operations_table(result),
         "### Findings by severity and kind",
         _kinds_table(result),
-        *_top_drift(result.findings, top),
+        *_top_drift(result, top),
     ]
     text = "\n\n".join(part for part in parts if part) + "\n"
     return _cap(text)
@@ -105,10 +114,13 @@ def _run_facts(result: RunResult) -> str:
 
 
 def _checks_line(result: RunResult) -> str:
-    passed = sum(c.passed for c in result.checks)
-    skipped = sum(c.skipped is not None for c in result.checks)
-    failed = len(result.checks) - passed - skipped
-    return f"{passed} passed, {failed} with findings, {skipped} skipped"
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
+    outcomes = Counter(row.outcome(result, known) for row in check_findings(result) if row.assigned)
+    line = f"{outcomes['pass']} passed, {outcomes['fail']} with findings"
+    if outcomes["known"]:
+        line += f", {outcomes['known']} with known drift only"
+    return line + f", {outcomes['skip']} skipped"
 
 
 def _operations_table(result: RunResult) -> str:
@@ -152,8 +164,11 @@ def _kinds_table(result: RunResult) -> str:
     return "\n".join(rows)
 
 
-def _top_drift(findings: Iterable[Finding], top: int) -> list[str]:
-    chosen = ordered(findings)
+def _top_drift(result: RunResult, top: int) -> list[str]:
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
+    chosen = ordered(result.findings)
+    chosen.sort(key=lambda f: f.fingerprint in known)  # stable: new drift first
     if not chosen:
         return []
     shown, hidden = chosen[:top], len(chosen) - top
@@ -163,8 +178,11 @@ def _top_drift(findings: Iterable[Finding], top: int) -> list[str]:
     ]
     for number, f in enumerate(shown, 1):
         examples = ", ".join(code(clip(e, _MAX_CELL)) for e in f.examples) or "—"
+        severity = f"{_ICONS[f.severity]} {f.severity.value}"
+        if f.fingerprint in known:
+            severity += " (known)"
         rows.append(
-            f"| {number} | {_ICONS[f.severity]} {f.severity.value} | {code(f.fingerprint)}"
+            f"| {number} | {severity} | {code(f.fingerprint)}"
             f" | {escape(clip(f.message, _MAX_CELL))} | {f.count} | {examples} |"
         )
     parts = ["### Top drift", "\n".join(rows)]
