@@ -121,6 +121,9 @@ def test_a_baseline_of_known_drift_lets_the_session_pass(project: pytest.Pyteste
     second.stdout.fnmatch_lines(["breaking*type-mismatch*1*3*1", "*1 known from the baseline"])
     data = read_report(project.path / "b.json")
     assert data["extra"]["pytest"]["known"] == ["CountActivities|type-mismatch|/count/value"]
+    # The report agrees with the session's exit status: the known drift fails nothing.
+    assert data["extra"]["baseline"]["known"] == ["CountActivities|type-mismatch|/count/value"]
+    assert data["summary"]["failing"] == 0
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,7 @@ def test_failing_honours_the_threshold_and_the_baseline() -> None:
         {"fingerprints": ["a|b|/c"]},
         ["a|b|/c"],
         [{"fingerprint": "a|b|/c", "count": 3}],
+        {"version": 1, "entries": [{"fingerprint": "a|b|/c", "reason": "accepted"}]},
     ],
 )
 def test_baselines_come_in_several_shapes(tmp_path: Path, content: object) -> None:

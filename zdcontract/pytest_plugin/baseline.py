@@ -4,6 +4,8 @@ A known finding is still recorded and reported; it only stops counting towards
 ``--zd-fail-on``. Accepted shapes, so that yesterday's report can be today's baseline:
 
 * a JSON report of zdcontract (``{"findings": [{"fingerprint": ...}, ...]}``);
+* a baseline file of the monitor (``zdcontract run --update-baseline``:
+  ``{"version": 1, "entries": [{"fingerprint": ...}, ...]}``);
 * ``{"fingerprints": ["op|kind|/path", ...]}``;
 * a list of fingerprints, or of objects with a ``fingerprint``.
 """
@@ -31,7 +33,9 @@ def load_baseline(path: Path) -> frozenset[str]:
     except ValueError as exc:
         raise UsageError(f"--zd-baseline: {path} is not JSON: {exc}") from None
     if isinstance(data, dict):
-        entries: Any = data.get("findings", data.get("fingerprints"))
+        entries: Any = next(
+            (data[k] for k in ("findings", "entries", "fingerprints") if k in data), None
+        )
     else:
         entries = data
     if not isinstance(entries, list):

@@ -204,13 +204,7 @@ class ZdContractPlugin:
             fail_on=self.options.fail_on,
             exit_code=exit_code,
             order=suite_order() if self.options.contract else (),
-            extra={
-                "pytest": {
-                    "contract_suite": self.options.contract,
-                    "baseline": str(self.options.baseline) if self.options.baseline else None,
-                    "known": sorted(self.known & {f.fingerprint for f in self.recorder.findings}),
-                }
-            },
+            extra=self._extra(),
         )
         try:
             self.paths = write_session_reports(
@@ -221,6 +215,27 @@ class ZdContractPlugin:
             )
         except ZdContractError as exc:
             self.problem = str(exc)
+
+    def _extra(self) -> dict[str, Any]:
+        seen = [f.fingerprint for f in self.recorder.findings]
+        known = sorted(self.known & set(seen))
+        extra: dict[str, Any] = {
+            "pytest": {
+                "contract_suite": self.options.contract,
+                "baseline": str(self.options.baseline) if self.options.baseline else None,
+                "known": known,
+            }
+        }
+        if self.options.baseline:
+            # The shape the monitor writes, so every report format reads it the same way.
+            extra["baseline"] = {
+                "file": str(self.options.baseline),
+                "new": sorted(set(seen) - self.known),
+                "known": known,
+                "resolved": [],
+                "expired": [],
+            }
+        return extra
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """The drift table, the verdict and the report paths, when there is anything to say."""
