@@ -190,10 +190,18 @@ def _op_pointer(operation: Operation) -> str:
 
 
 def _refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """Every ``$ref`` string below ``node`` with the JSON Pointer where it stands."""
+    """Every ``$ref`` string below ``node`` with the JSON Pointer where it stands.
+
+    A container reached twice (a YAML alias) is walked once: its references are the same.
+    """
     stack: list[tuple[Any, str]] = [(node, pointer)]
+    seen: set[int] = set()
     while stack:
         current, at = stack.pop()
+        if isinstance(current, Mapping | list):
+            if id(current) in seen:
+                continue
+            seen.add(id(current))
         if isinstance(current, Mapping):
             ref = current.get("$ref")
             if isinstance(ref, str):
@@ -219,9 +227,7 @@ def read_document(path: str | Path) -> Any:
     except OSError as exc:
         raise SpecError(f"cannot read spec {source}: {exc.strerror or exc}") from None
     try:
-        if source.endswith(".json"):
-            return json.loads(text)
-        return load_yaml(text)
+        document = json.loads(text) if source.endswith(".json") else load_yaml(text)
     except json.JSONDecodeError as exc:
         raise SpecError(f"spec {source} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -229,6 +235,40 @@ def read_document(path: str | Path) -> Any:
         where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise SpecError(f"spec {source} is not valid YAML: {where}{problem}") from None
+    if _expanded_size(document) > MAX_EXPANDED_NODES:
+        raise SpecError(
+            f"spec {source} expands to more than {MAX_EXPANDED_NODES:,} nodes "
+            "(YAML aliases nested like a 'billion laughs' document)"
+        )
+    return document
+
+
+#: Far above any real API description (Zendesk's whole Support API has about 31,000 nodes).
+MAX_EXPANDED_NODES = 5_000_000
+
+
+def _expanded_size(document: Any) -> int:
+    """How many nodes ``document`` has once YAML aliases (shared objects) are expanded.
+
+    Counted over distinct containers with memoised sizes, so it costs the size of the
+    file, not of the expansion it measures.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, bool]] = [(document, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, Mapping | list) or (id(node) in sizes and not done):
+            continue
+        children = list(node.values() if isinstance(node, Mapping) else node)
+        if done:
+            total = 1
+            for child in children:
+                total += sizes.get(id(child), 1) if isinstance(child, Mapping | list) else 1
+            sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if isinstance(c, Mapping | list))
+    return sizes.get(id(document), 1)
 
 
 def load_spec(path: str | Path | None = None) -> Spec:

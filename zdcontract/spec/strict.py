@@ -23,7 +23,9 @@ derived node by node instead:
 * OpenAPI 3.0 documents are read with 3.0 semantics: ``nullable: true`` becomes a null type.
   In a 3.1 document ``nullable`` means nothing (the standard's reading; ``spec lint`` flags it).
 
-References are inlined; a reference cycle is cut with an empty (accept-anything) schema.
+References are inlined; a recursive schema (a reference back to an enclosing schema, as a
+tree of comments would have) is cut there with an empty (accept-anything) schema. A cycle of
+references that never reaches a schema (A is B, B is A) describes nothing: SpecError.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import SpecError
 from .loader import Spec
 
 __all__ = ["REQUIRED_ANNOTATION", "SOURCE_ANNOTATION", "strict_schema"]
@@ -79,10 +82,17 @@ class _Deriver:
         self.is_30 = not spec.is_31
 
     def _resolve(self, node: Any, stack: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+        chain: list[str] = []  # references followed without reaching a schema
         while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
+            if ref in chain:
+                # $ref to $ref back to itself: no schema at all, so nothing to hold a body
+                # to. Cutting it like a recursive schema would pass every body silently.
+                loop = " -> ".join([*chain[chain.index(ref) :], ref])
+                raise SpecError(f"spec {self.spec.source}: $ref cycle with no schema: {loop}")
             if ref in stack:
                 return None, stack
+            chain.append(ref)
             stack = (*stack, ref)
             node = self.spec.resolve_ref(ref)
         return node, stack
