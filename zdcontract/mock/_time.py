@@ -14,7 +14,10 @@ def utc_now() -> datetime:
 
 def format_time(moment: datetime) -> str:
     """``moment`` as ``YYYY-MM-DDTHH:MM:SSZ`` (RFC 3339, UTC)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Not strftime: glibc's %Y writes year 1 as "1", and a link carrying since=1-01-01T...
+    # would be refused (400) when a client follows it. isoformat pads the year to 4 digits.
+    utc = moment.astimezone(UTC).replace(microsecond=0, tzinfo=None)
+    return f"{utc.isoformat()}Z"
 
 
 def parse_since(text: str) -> datetime:
@@ -29,4 +32,9 @@ def parse_since(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-01:00 and 0001-01-01T00:00:00+01:00 are valid ISO 8601 but
+        # fall outside the years datetime can hold once moved to UTC: a malformed value.
+        raise ValueError(f"not a representable UTC time: {text!r}") from None

@@ -33,7 +33,9 @@ class Authenticator:
             raise AuthenticationFailed()  # no credentials at all: the Basic challenge
         try:
             decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            # ValueError: b64decode refuses a str with non-ASCII characters (header bytes
+            # 0x80-0xFF arrive as Latin-1), which escaped as a 500 instead of the 401.
             raise AuthenticationFailed() from None
         user, _, password = decoded.partition(":")
         email, suffix = user[: -len("/token")], user[-len("/token") :]

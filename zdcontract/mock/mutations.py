@@ -131,8 +131,9 @@ def parse_mutation(text: str) -> Mutation:
         value = int(raw)
     elif kind == "content-type":
         value = raw.strip()
-        if not value or not value.isprintable():
-            raise UsageError(f"bad --drift '{text}': content-type needs a media type")
+        # Header values go out as Latin-1; anything else failed every request with a 500.
+        if not value or not value.isprintable() or not value.isascii():
+            raise UsageError(f"bad --drift '{text}': content-type needs an ASCII media type")
     return Mutation(kind=kind, target=target, value=value, text=text.strip())
 
 

@@ -29,6 +29,8 @@ __all__ = [
 
 MAX_PAGE_SIZE = 100
 _ORDER = "-created_at,-id"
+_MAX_DIGITS = 18
+_HUGE = 10**_MAX_DIGITS  # stands for any longer number: beyond every page and size limit
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,15 +119,23 @@ def _since(text: str) -> datetime:
 def _size(params: Mapping[str, str], key: str) -> int:
     size = _positive(params, key)
     if size > MAX_PAGE_SIZE:
-        raise _pagination(f"{key} must be between 1 and {MAX_PAGE_SIZE} (got {size})")
+        shown = params[key].strip()
+        raise _pagination(f"{key} must be between 1 and {MAX_PAGE_SIZE} (got {shown})")
     return size
 
 
 def _positive(params: Mapping[str, str], key: str) -> int:
     text = params[key].strip()
-    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+    if not (text.isascii() and text.isdigit()):
         raise _pagination(f"{key} must be a positive integer (got '{params[key]}')")
-    return int(text)
+    # int() refuses strings of more than 4,300 digits (CPython's guard against quadratic
+    # conversion): a very long number escaped as a 500. Any number of more than 18
+    # significant digits is past every page and size limit, so it is read as 10**18.
+    digits = text.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= _MAX_DIGITS else _HUGE
+    if value < 1:
+        raise _pagination(f"{key} must be a positive integer (got '{params[key]}')")
+    return value
 
 
 def _cursor(text: str) -> tuple[int, int]:

@@ -14,6 +14,7 @@ from types import FrameType, TracebackType
 from typing import TextIO
 
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from ..errors import TargetError, UsageError
 from .app import MockApp, SeenRequest, create_app
@@ -96,7 +97,8 @@ class MockServer:
         self._app = create_app(self.config, base_url=self.public_url, on_request=self._record)
         settings = uvicorn.Config(
             self._app,
-            http="httptools",  # the fastest of uvicorn's parsers; fault tests cover its transport
+            # httptools, the fastest of uvicorn's parsers; fault tests cover its transport
+            http=_HttpToolsProtocol,
             loop="asyncio",
             lifespan="off",
             ws="none",  # never import a websockets library (and its deprecation warnings)
@@ -205,6 +207,57 @@ def serve(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+class _HttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol, answering every request it has accepted, in order.
+
+    uvicorn (0.54) loses answers on a connection in two cases, fixed here:
+
+    - a malformed request pipelined behind valid ones: its 400 was written at once and the
+      connection closed, so the valid requests before it (already logged as answered) got
+      nothing. The 400 now waits for them, then closes the connection.
+    - a client that half-closes after sending its requests (``printf ... | nc``): the end of
+      its stream closed the connection before the pipelined answers were written. The
+      connection now stays open for writing until they are.
+    """
+
+    _refused: str | None = None  # the 400 owed once the answers before it are out
+    _ended = False  # the client has sent everything it will send
+
+    def _answering(self) -> bool:
+        in_flight = self.cycle is not None and not self.cycle.response_complete
+        return in_flight or bool(self.pipeline)
+
+    def data_received(self, data: bytes) -> None:
+        """Feed the parser, unless a malformed request already ended this connection."""
+        if self._refused is None:
+            super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        """The HTTP layer's 400, after the answers to the requests that came before it."""
+        if self._answering():
+            self._refused = msg
+            self.transport.pause_reading()
+            return
+        super().send_400_response(msg)
+
+    # uvicorn annotates None; asyncio.Protocol.eof_received may return True to keep the
+    # transport open for writing, which is the point here.
+    def eof_received(self) -> bool | None:  # type: ignore[override]
+        """Keep the connection open for writing while answers are still owed."""
+        self._ended = True
+        return True if self._answering() else None
+
+    def on_response_complete(self) -> None:
+        """Start the next pipelined request; after the last one, send what is still due."""
+        super().on_response_complete()
+        if self._answering() or self.transport.is_closing():
+            return
+        if self._refused is not None:
+            super().send_400_response(self._refused)
+        elif self._ended:
+            self.transport.close()
 
 
 def _bind(host: str, port: int) -> socket.socket:
