@@ -2,21 +2,87 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..drift import Finding, Severity
-from ..errors import UsageError
+from ..errors import SpecError, UsageError, ZdContractError
+from ..spec import Spec, load_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-__all__ = ["FAIL_ON", "exit_code_for", "fail_on_option", "read_input", "severity_threshold"]
+__all__ = [
+    "FAIL_ON",
+    "SETTINGS_FILE_META",
+    "exit_code_for",
+    "fail_on_option",
+    "read_input",
+    "severity_threshold",
+    "spec_in_use",
+    "user_spec",
+]
 
 FAIL_ON = ("breaking", "warning", "info", "never")
+#: Where ``zdcontract run`` keeps the path of the pyproject.toml its settings came from.
+SETTINGS_FILE_META = "zdcontract.settings_file"
+
+
+def _debugging() -> bool:
+    return bool(os.environ.get("ZDCONTRACT_DEBUG"))
+
+
+def user_spec(path: str | None) -> Spec:
+    """The spec at ``path`` (bundled when None); whatever is wrong with it is a SpecError.
+
+    The spec layer reports what it knows to look for (unreadable, not YAML, not OpenAPI,
+    dangling refs); a document that breaks the reader in another way (nested too deeply,
+    say) is still the user's document, and one line about it.
+    """
+    source = path if path is not None else "the bundled spec"
+    try:
+        return load_spec(path)
+    except ZdContractError:
+        raise
+    except (RecursionError, MemoryError):
+        if _debugging():
+            raise
+        raise SpecError(f"spec {source} is nested too deeply or too large to read") from None
+    except Exception as exc:
+        if _debugging():
+            raise
+        raise SpecError(f"spec {source} cannot be read: {_describe(exc)}") from None
+
+
+@contextmanager
+def spec_in_use(path: str | None, what: str) -> Iterator[None]:
+    """Validation against a user's spec: a spec that breaks it is a SpecError, one line.
+
+    With the bundled spec, an exception is zdcontract's own bug and stays one (exit 3).
+    Set ZDCONTRACT_DEBUG to see the traceback either way.
+    """
+    try:
+        yield
+    except ZdContractError:
+        raise
+    except Exception as exc:
+        if path is None or _debugging():
+            raise
+        raise SpecError(
+            f"spec {path} cannot be used to validate {what}: {_describe(exc)}"
+        ) from None
+
+
+def _describe(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def fail_on_option(default: str = "warning") -> Callable[[F], F]:

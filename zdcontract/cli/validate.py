@@ -7,8 +7,8 @@ import json
 import click
 
 from ..drift import DriftValidator, Finding
-from ..spec import load_spec
-from ._common import exit_code_for, fail_on_option, read_input
+from ..drift.findings import safe_text
+from ._common import exit_code_for, fail_on_option, read_input, spec_in_use, user_spec
 
 __all__ = ["render_text", "validate"]
 
@@ -80,15 +80,16 @@ def validate(
         raise click.UsageError("give BODY_FILE (or - for stdin), or --har FILE")
     if (operation is None) == (url is None):
         raise click.UsageError("give exactly one of --operation and --url")
-    validator = DriftValidator(load_spec(spec_path))
+    validator = DriftValidator(user_spec(spec_path))
     if operation is not None:
         operation = validator.spec.operation(operation).operation_id
     else:
         operation = validator.spec.match(method, str(url)).operation_id
     body = read_input(body_file)
-    findings = validator.validate(
-        body, operation=operation, status=status, content_type=content_type
-    )
+    with spec_in_use(spec_path, f"{operation} {status} responses"):
+        findings = validator.validate(
+            body, operation=operation, status=status, content_type=content_type
+        )
     if fmt == "json":
         click.echo(json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2))
     else:
@@ -99,7 +100,9 @@ def validate(
 def _replay(har_file: str, spec_path: str | None, fmt: str, fail_on: str) -> None:
     from ..monitor.har import replay_har  # the streaming parser only when replaying
 
-    summary = replay_har(har_file, DriftValidator(load_spec(spec_path)))
+    validator = DriftValidator(user_spec(spec_path))
+    with spec_in_use(spec_path, f"the responses of {har_file}"):
+        summary = replay_har(har_file, validator)
     findings = summary.findings
     if fmt == "json":
         document = {
@@ -121,7 +124,12 @@ def _replay(har_file: str, spec_path: str | None, fmt: str, fail_on: str) -> Non
 
 
 def render_text(findings: list[Finding], subject: str) -> str:
-    """Findings as aligned lines a person reads at a glance."""
+    """Findings as aligned lines a person reads at a glance.
+
+    Every text is shown printable (control characters, lone surrogates escaped): a
+    response, a HAR file or a header can hold anything, and this goes to a terminal.
+    """
+    subject = safe_text(subject)
     if not findings:
         return f"{subject}: conforms to the contract (no drift)"
     counts: dict[str, int] = {}
@@ -132,11 +140,12 @@ def render_text(findings: list[Finding], subject: str) -> str:
     lines = [f"{subject}: {len(findings)} {noun} ({summary})"]
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.path))
     width_kind = max(len(f.kind.value) for f in ordered)
-    width_path = min(48, max(len(f.path or "/") for f in ordered))
+    width_path = min(48, max(len(safe_text(f.path) or "/") for f in ordered))
     for finding in ordered:
         times = f"  (x{finding.count})" if finding.count > 1 else ""
         lines.append(
             f"  {finding.severity.value:<8}  {finding.kind.value:<{width_kind}}  "
-            f"{finding.path or '(response)':<{width_path}}  {finding.message}{times}"
+            f"{safe_text(finding.path) or '(response)':<{width_path}}  "
+            f"{safe_text(finding.message)}{times}"
         )
     return "\n".join(lines)

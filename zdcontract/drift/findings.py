@@ -7,6 +7,7 @@ policy that users can override per kind.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -14,6 +15,7 @@ from enum import Enum
 __all__ = [
     "DEFAULT_SEVERITIES",
     "MAX_EXAMPLES",
+    "MAX_TEXT",
     "Finding",
     "Kind",
     "Severity",
@@ -21,6 +23,7 @@ __all__ = [
     "aggregate",
     "fingerprint",
     "generic_pointer",
+    "safe_text",
 ]
 
 
@@ -113,6 +116,66 @@ class SeverityPolicy:
 #: How many example pointers a finding keeps.
 MAX_EXAMPLES = 5
 
+#: The longest text the validator puts in one field of a finding (see safe_text).
+MAX_TEXT = 1000
+
+# Characters that change what a terminal, a log or an XML report shows rather than showing
+# themselves: controls, format characters (bidi overrides, zero-width...), lone surrogates
+# (which no UTF-8 output can even encode), line and paragraph separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _escape_char(char: str) -> str:
+    if unicodedata.category(char) not in _UNSAFE_CATEGORIES:
+        return char
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# The texts of a Finding (``request``, a reproducer, is left whole; it is ours).
+_TEXT_FIELDS = ("path", "message", "fingerprint", "expected", "actual", "schema_path", "check")
+
+
+def _is_writable(text: str, limit: int) -> bool:
+    return len(text) <= limit and (text.isascii() or not _SURROGATE.search(text))
+
+
+def _writable(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` without lone surrogates (escaped) and cut to ``limit``; itself when fine."""
+    if _is_writable(text, limit):
+        return text
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if cut or len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
+def safe_text(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` fit for a finding: printable, one line, at most ``limit`` characters.
+
+    A response is hostile input: its keys and values reach messages and pointers, and from
+    there terminals, logs, HTML and XML reports (the validator passes every text it derives
+    from a body through here; the CLI passes what it prints). Control and format characters and lone
+    surrogates are written as ``\\uXXXX`` escapes (as JSON would spell them), and text
+    beyond ``limit`` ends in ``...``. Text that is already safe comes back unchanged, so
+    applying it twice changes nothing.
+    """
+    if len(text) <= limit and text.isprintable():
+        return text  # the common case, decided in C
+    cut = len(text) > limit
+    if cut:
+        text = text[:limit]  # escaping below is linear in what is left: bound it first
+    if not text.isprintable():
+        text = "".join(_escape_char(char) for char in text)
+    if cut or len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
 _INDEX = re.compile(r"/\d+(?=/|$)")
 
 
@@ -161,6 +224,20 @@ class Finding:
     schema_path: str | None = None
     check: str | None = None
     request: str | None = None
+
+    def __post_init__(self) -> None:
+        # Whoever built it, a finding can be written: no lone surrogate (which no UTF-8
+        # output can encode) and no text of unbounded size (a hostile response can be large).
+        # Control characters are left to each output (the validator already escapes what it
+        # takes from a body; reports escape or strip for their own format).
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if isinstance(value, str):
+                fixed = _writable(value, 2 * MAX_TEXT if name == "fingerprint" else MAX_TEXT)
+                if fixed is not value:
+                    object.__setattr__(self, name, fixed)
+        if self.examples and not all(_is_writable(e, MAX_TEXT) for e in self.examples):
+            object.__setattr__(self, "examples", tuple(_writable(e) for e in self.examples))
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (enums as their string values, None fields kept)."""

@@ -9,6 +9,7 @@ follows the branch that fits the data best, so a finding points at the real fiel
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,11 +17,18 @@ from typing import Any
 
 from ..spec.pointer import escape, pointer
 from ..spec.strict import REQUIRED_ANNOTATION, SOURCE_ANNOTATION
-from .findings import Kind
+from .findings import MAX_TEXT, Kind, generic_pointer, safe_text
 
-__all__ = ["Issue", "json_type", "pointer", "translate"]
+__all__ = ["MAX_DISTINCT", "Issue", "json_type", "pointer", "translate"]
 
 _PREVIEW = 40
+#: The longest object key a finding names in full; longer keys end in ``...``.
+_KEY = 200
+#: How many distinct findings of one kind (distinct by path, indices aside) one response can
+#: yield. A body with a million undeclared keys is one drift to a person; a million findings
+#: would be a report nobody reads and memory nobody has. What is left out is counted in one
+#: finding of that kind; findings of other kinds are never crowded out.
+MAX_DISTINCT = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +67,26 @@ def json_type(value: Any) -> str:
 def _preview(value: Any) -> str:
     if isinstance(value, Mapping | list):
         return f"{json_type(value)} of {len(value)}"
-    text = repr(value) if isinstance(value, str) else str(value).lower()
+    if isinstance(value, str):
+        # Only the head is shown: never copy (or repr) a 20 MB string to show 40 characters.
+        text = repr(value[:_PREVIEW]) + ("..." if len(value) > _PREVIEW else "")
+    else:
+        try:
+            text = str(value).lower()
+        except ValueError:  # an integer beyond the interpreter's int-to-str limit
+            return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
     return text if len(text) <= _PREVIEW else text[: _PREVIEW - 3] + "..."
+
+
+def _key(name: Any) -> str:
+    """An object key as findings name it: in full unless it is absurdly long."""
+    text = str(name)
+    return text if len(text) <= _KEY else text[: _KEY - 3] + "..."
+
+
+def _at(path: Iterable[Any]) -> str:
+    """The JSON Pointer of an instance path, absurdly long keys shortened."""
+    return pointer(_key(t) if isinstance(t, str) else t for t in path)
 
 
 def _types(value: Any) -> list[str]:
@@ -82,14 +108,55 @@ def _source(root: Any, schema_path: Sequence[Any]) -> str:
 
 
 def translate(errors: Iterable[Any], root: Any) -> Iterator[Issue]:
-    """Issues for jsonschema ``ValidationError`` objects validated against ``root``."""
+    """Issues for jsonschema ``ValidationError`` objects validated against ``root``.
+
+    At most MAX_DISTINCT distinct issues of each kind (by generic path) come out; more
+    issues at paths already seen still do, so counts stay right. What is left out of a kind
+    is one issue of that kind at the root, saying how many.
+    """
+    distinct: dict[Kind, set[str]] = {}
+    left_out: dict[Kind, int] = {}
+    for issue in map(_safe, _translate_all(errors, root)):
+        seen = distinct.setdefault(issue.kind, set())
+        path = generic_pointer(issue.pointer)
+        if path in seen or len(seen) < MAX_DISTINCT:
+            seen.add(path)
+            yield issue
+        else:
+            left_out[issue.kind] = left_out.get(issue.kind, 0) + 1
+    for kind, count in left_out.items():
+        yield Issue(
+            kind,
+            "",
+            f"{count} more {kind} findings at other places are left out "
+            f"(one response reports at most {MAX_DISTINCT} distinct {kind} findings)",
+            actual=f"{count} more",
+            qualifier="left-out",
+        )
+
+
+def _safe(issue: Issue) -> Issue:
+    """``issue`` with every text printable and bounded: keys and values come from the body."""
+    texts = (issue.pointer, issue.message, issue.expected, issue.actual)
+    if all(t is None or (len(t) <= MAX_TEXT and t.isprintable()) for t in texts):
+        return issue  # the common case
+    return dataclasses.replace(
+        issue,
+        pointer=safe_text(issue.pointer),
+        message=safe_text(issue.message),
+        expected=None if issue.expected is None else safe_text(issue.expected),
+        actual=None if issue.actual is None else safe_text(issue.actual),
+    )
+
+
+def _translate_all(errors: Iterable[Any], root: Any) -> Iterator[Issue]:
     for error in errors:
         yield from _translate_one(error, root)
 
 
 def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
     keyword = error.validator
-    at = pointer(error.absolute_path)
+    at = _at(error.absolute_path)
     where = _source(root, list(error.absolute_schema_path))
     instance = error.instance
     if keyword in ("anyOf", "oneOf") and error.context:
@@ -124,8 +191,8 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
                 how = "requires" if required else "declares"
                 yield Issue(
                     Kind.MISSING_FIELD,
-                    f"{at}/{escape(name)}",
-                    f"field '{name}' is absent; the contract {how} it",
+                    f"{at}/{escape(_key(name))}",
+                    f"field '{_key(name)}' is absent; the contract {how} it",
                     "present",
                     "absent",
                     where,
@@ -135,10 +202,11 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
         instance, Mapping
     ):
         for name in _undeclared(instance, error.schema):
+            shown = _key(name)
             yield Issue(
                 Kind.UNDOCUMENTED_FIELD,
-                f"{at}/{escape(name)}",
-                f"field '{name}' is not in the contract",
+                f"{at}/{escape(shown)}",
+                f"field '{shown}' is not in the contract",
                 "absent",
                 json_type(instance[name]),
                 where,
@@ -179,7 +247,7 @@ def _best_branch(error: Any, root: Any) -> Iterator[Issue]:
         branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
     best: list[Issue] | None = None
     for index in sorted(branches):
-        issues = list(translate(branches[index], root))
+        issues = list(_translate_all(branches[index], root))
         if best is None or len(issues) < len(best):
             best = issues
     yield from best or ()
