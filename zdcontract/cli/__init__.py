@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> Any:
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "zdcontract"
         hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-        _fail(f"{where}: error: {exc.format_message()}{hint}", 2)
+        source = _source_of(exc, sys.argv[1:] if argv is None else argv)
+        _fail(f"{where}: error: {exc.format_message()}{source}{hint}", 2)
     except ZdContractError as exc:
         _fail(f"zdcontract: error: {exc.message}", exc.exit_code)
     except BrokenPipeError:
@@ -81,6 +82,36 @@ def main(argv: list[str] | None = None) -> Any:
             3,
         )
     sys.exit(status if isinstance(status, int) else 0)
+
+
+def _source_of(exc: click.ClickException, argv: list[str]) -> str:
+    """Where a bad option value came from, when not from the command line.
+
+    A value from ``ZDCONTRACT_*`` or from ``[tool.zdcontract]`` is not in front of the user:
+    the error says which variable or file to fix.
+    """
+    param = getattr(exc, "param", None)
+    context = getattr(exc, "ctx", None)
+    if not isinstance(exc, click.BadParameter) or not isinstance(param, click.Option):
+        return ""
+    flags = [*param.opts, *param.secondary_opts]
+    for arg in argv:
+        if arg == "--":
+            break
+        if any(arg == flag or arg.startswith(f"{flag}=") for flag in flags if flag[:2] == "--"):
+            return ""
+        if any(arg.startswith(flag) for flag in flags if flag[:2] != "--"):
+            return ""
+    envvars = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or ())
+    for name in envvars:
+        if os.environ.get(name) is not None:
+            return f" (from the environment variable {name})"
+    if context is not None and param.name in (context.default_map or {}):
+        from ._common import SETTINGS_FILE_META
+
+        file = context.meta.get(SETTINGS_FILE_META, "pyproject.toml")
+        return f" (from [tool.zdcontract] in {file})"
+    return ""
 
 
 def _fail(line: str, code: int) -> None:

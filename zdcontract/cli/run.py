@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -16,14 +17,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..drift.findings import safe_text
 from ..monitor import Classification, HarRecorder
 from ..monitor.session import MonitorOptions, finish_run, select_baseline
+from ..reports import redact_result
 from ..results import RunResult
 from ..runner import RunConfig, credentials_from
 from ..runner import run as run_contract
 from ..runner.config import DEFAULT_OPERATIONS
-from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings
-from ._common import FAIL_ON
+from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
+from ..spec import load_spec
+from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
 
 __all__ = ["run"]
 
@@ -49,24 +53,73 @@ def _rate(value: str | None) -> float | None:
         "sec": 60.0,
         "second": 60.0,
     }.get(unit)
-    if factor is None or amount <= 0:
+    # nan and inf parse as floats but are no rate: nan compares false with everything.
+    if factor is None or not math.isfinite(amount * factor) or amount <= 0:
         raise click.BadParameter(
             f"'{value}' is not a rate such as 100/min", param_hint="--rate-limit"
         )
     return amount * factor
 
 
+def _rate_option(_ctx: click.Context, _param: click.Parameter, value: Any) -> float | None:
+    return _rate(None if value is None else str(value))
+
+
+def _finite_seconds(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of seconds")
+    return value
+
+
+def _setting_type(param: click.Option) -> tuple[tuple[type, ...], str]:
+    """The TOML types a setting for ``param`` may have, and how to say so."""
+    if param.is_flag:
+        return (bool,), "true or false"
+    if param.multiple:
+        return (list, str), "a list of strings"
+    if param.name == "rate_limit":
+        return (str, int, float), 'a rate such as "100/min"'
+    if isinstance(param.type, click.types.IntParamType):
+        return (int,), "an integer"
+    if isinstance(param.type, click.types.FloatParamType):
+        return (int, float), "a number"
+    return (str,), "a string"
+
+
+def _check_setting(file: str, key: str, value: Any, param: click.Option) -> Any:
+    """``value`` as click takes it; UsageError naming the file and key for a wrong type."""
+    types, expected = _setting_type(param)
+    ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+    if ok and isinstance(value, list):
+        ok = all(isinstance(item, str) for item in value)
+    if not ok:
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise click.UsageError(
+            f"{file}: [tool.zdcontract] '{key}' must be {expected} (got {shown})"
+        )
+    return [value] if param.multiple and isinstance(value, str) else value
+
+
 def _project_defaults(ctx: click.Context, _param: Any, value: Any) -> Any:
     settings = load_project_settings()
     ctx.meta["zdcontract.settings"] = settings
-    known = {p.name: p for p in ctx.command.params if isinstance(p, click.Option)}
+    file = str(project_file() or "pyproject.toml")
+    ctx.meta[SETTINGS_FILE_META] = file
+    # Keys are the long option names: ``operation`` sets --operation (stored as operations).
+    known = {
+        opt[2:]: p
+        for p in ctx.command.params
+        if isinstance(p, click.Option) and p.expose_value and not p.hidden
+        for opt in p.opts
+        if opt.startswith("--")
+    }
     defaults = {}
     for key, setting in settings.items():
-        name = key.replace("-", "_")
-        if name in known:
-            defaults[name] = setting
+        param = known.get(key)
+        if param is not None and param.name is not None:
+            defaults[param.name] = _check_setting(file, key, setting, param)
         elif key not in SECRET_KEYS:
-            raise click.UsageError(f"unknown setting '{key}' in [tool.zdcontract]")
+            raise click.UsageError(f"unknown setting '{key}' in [tool.zdcontract] of {file}")
     ctx.default_map = {**(ctx.default_map or {}), **defaults}
     return value
 
@@ -83,26 +136,46 @@ class _Bar:
         self.progress.update(self.task, advance=1, description=description)
 
 
-@contextmanager
-def _sigterm_interrupts() -> Iterator[threading.Event]:
-    """SIGTERM and Ctrl-C end the run: reports are still written, marked interrupted.
+class _Interrupts:
+    """What SIGINT and SIGTERM do during ``zdcontract run``.
 
-    The handler sets a flag as well as raising KeyboardInterrupt: an exception raised while
-    a finalizer runs is swallowed by Python, and the engine polls the flag between requests.
+    The first signal asks the run to stop: the engine sees the flag at its next request or
+    wait and ends with what it found, marked interrupted; the reports are then written
+    whole. A second signal changes nothing (a second Ctrl-C while the reports are being
+    written must not cut them short). Only a third one aborts at once; even then each
+    report file is either the previous one or the new one, never half of one.
+
+    The handler never raises for the first two: an exception raised at an arbitrary point
+    (inside a finalizer, half-way through a HAR entry, while the embedded mock shuts down)
+    could lose the reports the stop is meant to keep.
     """
-    stop = threading.Event()
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-        raise KeyboardInterrupt
+    ABORT_AFTER = 3
 
+    def __init__(self) -> None:
+        self.stop = threading.Event()
+        self.received = 0
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        self.received += 1
+        self.stop.set()
+        if self.received >= self.ABORT_AFTER:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def _interrupts() -> Iterator[_Interrupts]:
+    """SIGTERM and Ctrl-C end the run: reports are still written, marked interrupted."""
+    state = _Interrupts()
     try:
-        previous = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGINT)}
+        previous = {
+            sig: signal.signal(sig, state.handle) for sig in (signal.SIGTERM, signal.SIGINT)
+        }
     except ValueError:  # not the main thread
-        yield stop
+        yield state
         return
     try:
-        yield stop
+        yield state
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -165,6 +238,7 @@ def _sigterm_interrupts() -> Iterator[threading.Event]:
 @click.option(
     "--rate-limit",
     envvar=f"{ENV_PREFIX}_RATE_LIMIT",
+    callback=_rate_option,
     help="Client-side limit, e.g. 100/min or 2/s (live default: 100/min)",
 )
 @click.option(
@@ -185,7 +259,8 @@ def _sigterm_interrupts() -> Iterator[threading.Event]:
     default=30.0,
     show_default=True,
     envvar=f"{ENV_PREFIX}_TIMEOUT",
-    help="Seconds to wait for a response",
+    callback=_finite_seconds,
+    help="Seconds a whole response (headers and body) may take",
 )
 @click.option(
     "--operation",
@@ -270,7 +345,7 @@ def run(**options: Any) -> None:
         seed=options["seed"],
         fail_on=options["fail_on"],
         max_requests=options["max_requests"],
-        rate_limit=_rate(options["rate_limit"]),
+        rate_limit=options["rate_limit"],
         workers=options["workers"],
         allow_writes=options["allow_writes"],
         timeout=options["timeout"],
@@ -289,6 +364,11 @@ def run(**options: Any) -> None:
         notify_url=options["notify_url"],
         report_url=_ci_run_url(),
     )
+    # A spec or an operation the run cannot use is one line, before the run announces itself
+    # (load_spec caches: the run below reads the same document again for free).
+    spec = user_spec(config.spec_path) if config.spec_path else load_spec()
+    for name in config.operations:
+        spec.operation(name)
     baseline = select_baseline(monitor, live=config.live, profile=config.profile)
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False)
@@ -308,33 +388,44 @@ def run(**options: Any) -> None:
         TimeElapsedColumn(),
     )
     with ExitStack() as stack:
-        stop = stack.enter_context(_sigterm_interrupts())
-        bar = stack.enter_context(
-            Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal)
+        # Installed until the last report is written: a signal while writing must not
+        # leave some formats new and others old, or none at all.
+        interrupts = stack.enter_context(_interrupts())
+        with ExitStack() as running:
+            bar = running.enter_context(
+                Progress(
+                    *columns, console=err, transient=True, disable=quiet or not err.is_terminal
+                )
+            )
+            recorder = None
+            if options["record"]:
+                recorder = running.enter_context(HarRecorder(options["record"], secrets=secrets))
+            with spec_in_use(config.spec_path, "the run's responses"):
+                result = run_contract(
+                    config,
+                    _Bar(bar),
+                    on_seed=announce,
+                    on_exchange=recorder.record if recorder is not None else None,
+                    stop=interrupts.stop,
+                )
+        # Everything after the run (history, baseline, terminal, alerts) sees the result as
+        # the reports show it: a secret echoed by the target into a finding goes here.
+        result = redact_result(result, secrets)
+        outcome = finish_run(
+            result, monitor, baseline, report_dir=options["report_dir"], secrets=secrets
         )
-        recorder = None
-        if options["record"]:
-            recorder = stack.enter_context(HarRecorder(options["record"], secrets=secrets))
-        result = run_contract(
-            config,
-            _Bar(bar),
-            on_seed=announce,
-            on_exchange=recorder.record if recorder is not None else None,
-            stop=stop,
-        )
-    outcome = finish_run(
-        result, monitor, baseline, report_dir=options["report_dir"], secrets=secrets
-    )
-    if not quiet:
-        _summary(out, outcome.result, outcome.classification)
-    for line in outcome.messages:
-        out.print(line, markup=False)
-    for line in outcome.warnings:
-        click.echo(line, err=True)
-    for name, path in outcome.paths.items():
-        out.print(f"{name:>8} {'report' if name in _REPORTS else 'file'}: {path}", markup=False)
-    if recorder is not None:
-        out.print(f"{'har':>8} file: {recorder.path} ({recorder.entries} entries)", markup=False)
+        if not quiet:
+            _summary(out, outcome.result, outcome.classification)
+        for line in outcome.messages:
+            out.print(line, markup=False)
+        for line in outcome.warnings:
+            click.echo(line, err=True)
+        for name, path in outcome.paths.items():
+            out.print(f"{name:>8} {'report' if name in _REPORTS else 'file'}: {path}", markup=False)
+        if recorder is not None:
+            out.print(
+                f"{'har':>8} file: {recorder.path} ({recorder.entries} entries)", markup=False
+            )
     ctx.exit(outcome.exit_code)
 
 
@@ -386,13 +477,13 @@ def _summary(console: Console, result: RunResult, classification: Classification
             key=lambda f: (f.fingerprint in known, -f.severity.rank, -f.count),
         )
         for f in ordered[:10]:
-            where = ", ".join(f.examples[:2]) or f.path or "(response)"
+            where = safe_text(", ".join(f.examples[:2]) or f.path or "(response)")
             status = ""
             if classification.source is not None:
                 status = f"{'known' if f.fingerprint in known else 'NEW':<6}"
             console.print(
                 f"  {status}{f.severity.value:<8} {f.operation:<15} {f.kind.value:<19} "
-                f"x{f.count:<4} {where}  {f.message}",
+                f"x{f.count:<4} {where}  {safe_text(f.message)}",
                 markup=False,
             )
     for note in result.notes:

@@ -30,6 +30,19 @@ MASK = "***"
 _SECRET_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key"}
 )
+# Header names that say they carry a credential, whatever the prefix (X-Auth-Token,
+# X-Echo-Authorization, X-Zendesk-Api-Key, X-Session-Id...).
+_SECRET_HEADER_WORDS = (
+    "authorization",
+    "cookie",
+    "token",
+    "secret",
+    "password",
+    "api-key",
+    "apikey",
+    "api_key",
+    "session",
+)
 _SECRET_PARAMS = ("token", "password", "secret", "api_key", "apikey", "key", "signature")
 
 
@@ -162,7 +175,7 @@ class HarRecorder:
         return [
             {
                 "name": str(name),
-                "value": MASK if name.lower() in _SECRET_HEADERS else self._mask(str(value)),
+                "value": MASK if _secret_header(str(name)) else self._mask(str(value)),
             }
             for name, value in headers.items()
         ]
@@ -190,6 +203,11 @@ def mask_url(url: str, secrets: Iterable[str] = ()) -> str:
     else:
         query = parts.query
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def _secret_header(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in _SECRET_HEADERS or any(word in lowered for word in _SECRET_HEADER_WORDS)
 
 
 def _secret_param(name: str) -> bool:

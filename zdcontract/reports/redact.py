@@ -33,6 +33,33 @@ _AUTHORIZATION = re.compile(
 _CURL_USER = re.compile(
     r"(?P<head>(?<!\S)(?:-u|--user)[ \t=]+[\"']?[^\s:\"']*:)(?P<value>[^\s\"']+)"
 )
+# A shell variable ($ZENDESK_API_TOKEN, ${ZENDESK_OAUTH_TOKEN}) names where a secret is, not
+# what it is: a reproducer that reads its credentials from the environment stays runnable.
+_SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
+
+
+# A value shown cut short ends in "..." (after a closing quote when it was repr'd): a secret
+# cut that way is still most of the secret, and its head goes as the whole would.
+_CUT_MARKS = ("...", "'...", '"...', "\u2026")
+_SHORTEST_HEAD = 8
+
+
+def _mask_heads(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if len(secret) <= _SHORTEST_HEAD:
+            continue
+        start = text.find(secret[:_SHORTEST_HEAD])
+        while start != -1:
+            size = _SHORTEST_HEAD
+            while size < len(secret) and text[start + size : start + size + 1] == secret[size]:
+                size += 1
+            if text.startswith(_CUT_MARKS, start + size):
+                text = text[:start] + MASK + text[start + size :]
+                start += len(MASK)
+            else:
+                start += 1
+            start = text.find(secret[:_SHORTEST_HEAD], start)
+    return text
 
 
 def redact(text: str, secrets: Iterable[str] = (), *, headers: bool = True) -> str:
@@ -49,12 +76,15 @@ def redact(text: str, secrets: Iterable[str] = (), *, headers: bool = True) -> s
         "curl -H 'Authorization: Bearer ***' x?t=***"
     """
     # Longest first: a secret that contains another one must go whole.
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+    ordered = sorted({s for s in secrets if s}, key=len, reverse=True)
+    for secret in ordered:
         text = text.replace(secret, MASK)
+    if any(mark in text for mark in _CUT_MARKS):
+        text = _mask_heads(text, ordered)
     if not headers:
         return text
     text = _AUTHORIZATION.sub(_mask_authorization, text)
-    return _CURL_USER.sub(lambda m: m["head"] + MASK, text)
+    return _CURL_USER.sub(_mask_curl_user, text)
 
 
 def redact_result(value: _T, secrets: Iterable[str] = ()) -> _T:
@@ -85,4 +115,12 @@ def _scrub(value: Any, secrets: tuple[str, ...]) -> Any:
 
 def _mask_authorization(match: re.Match[str]) -> str:
     scheme = f"{match['scheme']}{match['gap']}" if match["scheme"] else ""
+    if _SHELL_VARIABLE.fullmatch(match["value"].strip()):
+        return match[0]
     return f"{match['head']}{scheme}{MASK}"
+
+
+def _mask_curl_user(match: re.Match[str]) -> str:
+    if _SHELL_VARIABLE.fullmatch(match["value"]):
+        return match[0]
+    return match["head"] + MASK

@@ -9,6 +9,7 @@ live Zendesk is someone's production, and the contract is read-only.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from schemathesis.generation.hypothesis.builder import (
 from schemathesis.generation.modes import GenerationMode
 
 from ..spec import Spec
+from .client import Interrupted
 
 __all__ = ["GeneratedCase", "generate_cases"]
 
@@ -73,10 +75,12 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def _collector(op_id: str, out: list[GeneratedCase]) -> Any:
+def _collector(op_id: str, out: list[GeneratedCase], stop: threading.Event | None) -> Any:
     """A test function for Hypothesis that records each case instead of sending it."""
 
     def collect(case: Any) -> None:
+        if stop is not None and stop.is_set():
+            raise Interrupted  # a KeyboardInterrupt: Hypothesis lets it through
         kwargs = case.as_transport_kwargs(base_url=_BASE)
         headers = {
             k: str(v)
@@ -100,9 +104,18 @@ def _collector(op_id: str, out: list[GeneratedCase]) -> Any:
 
 
 def generate_cases(
-    spec: Spec, operations: list[str], *, max_examples: int, seed: int, negative: bool = True
+    spec: Spec,
+    operations: list[str],
+    *,
+    max_examples: int,
+    seed: int,
+    negative: bool = True,
+    stop: threading.Event | None = None,
 ) -> Iterator[GeneratedCase]:
-    """Every case schemathesis generates for ``operations``, in a reproducible order."""
+    """Every case schemathesis generates for ``operations``, in a reproducible order.
+
+    ``stop``, once set, ends the generation with Interrupted.
+    """
     schema = schemathesis.openapi.from_dict(dict(spec.document))
     schema.config.phases.coverage.unexpected_methods = set()
     modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if negative else [])
@@ -114,7 +127,7 @@ def generate_cases(
         if op_id not in wanted:
             continue
         drawn: list[GeneratedCase] = []
-        collect = _collector(op_id, drawn)
+        collect = _collector(op_id, drawn, stop)
         chosen: dict[str, Any] = {
             "max_examples": max_examples,
             "database": None,

@@ -8,26 +8,52 @@
 * ``Retry-After`` honoured on 429 and 503, a bounded number of times: a 429 is a rate-limit
   event, not drift;
 * timeouts and connection errors retried with exponential backoff, then reported as an
-  Exchange with ``error`` set (the runner turns it into a transport-error finding).
+  Exchange with ``error`` set (the runner turns it into a transport-error finding);
+* ``timeout`` bounds the whole response, body included: a body that trickles in for longer
+  is a timeout, not a wait as long as the server likes;
+* credentials go only to the target's own origin: a link in a body that points elsewhere
+  is followed without them;
+* a stop event (a signal) ends waits, backoffs and retries at once (``Interrupted``).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import requests
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from .._version import __version__
-from .credentials import Credentials
+from .credentials import Credentials, mask_secrets
 
-__all__ = ["BudgetExhausted", "Exchange", "HttpClient", "Pacer", "ReadOnlyViolation"]
+__all__ = [
+    "RATE_LIMIT_RETRIES",
+    "BudgetExhausted",
+    "Exchange",
+    "HttpClient",
+    "Interrupted",
+    "Pacer",
+    "ReadOnlyViolation",
+]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Retries after a 429 or 503 beyond the transport retries: a rate limit is waited out a
+#: little longer than a broken connection, but never for ever.
+RATE_LIMIT_RETRIES = 2
+# Failures worth another attempt; anything else (an invalid header, a bad URL) fails at once.
+_TRANSIENT = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
+_READ_SIZE = 65536
 
 
 class BudgetExhausted(Exception):
@@ -36,6 +62,14 @@ class BudgetExhausted(Exception):
 
 class ReadOnlyViolation(Exception):
     """A write was about to be sent to a target without --allow-writes."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The stop event was set (Ctrl-C, SIGTERM): no further request, wait or retry."""
+
+
+class _BodyTimeout(requests.exceptions.ReadTimeout):
+    """The body was still arriving when the whole response's time was up."""
 
 
 @dataclass(slots=True)
@@ -142,18 +176,26 @@ class HttpClient:
         timeout: float = 30.0,
         retries: int = 3,
         max_retry_after: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> None:
-        """A client bound to ``base_url`` (scheme and host, no trailing slash)."""
+        """A client bound to ``base_url`` (scheme and host, no trailing slash).
+
+        ``stop``, once set, makes every wait end and every further attempt raise
+        Interrupted. ``sleep`` replaces the waits (tests); by default they watch ``stop``.
+        """
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
-        self.pacer = Pacer(rate_limit, sleep)
+        self.stop = stop or threading.Event()
+        self._sleep = sleep or self._wait
+        self.pacer = Pacer(rate_limit, self._sleep)
         self.max_requests = max_requests
         self.allow_writes = allow_writes
         self.timeout = timeout
         self.retries = retries
         self.max_retry_after = max_retry_after
-        self._sleep = sleep
+        self._origin = _origin(self.base_url)
+        self._secrets = credentials.secrets() if credentials is not None else ()
         self._session = requests.Session()
         self._session.headers["User-Agent"] = f"zdcontract/{__version__}"
         self._session.headers["Accept"] = "application/json"
@@ -162,6 +204,11 @@ class HttpClient:
         self._lock = threading.Lock()
         self.sent = 0
         self.rate_limit_events = 0
+
+    @property
+    def max_attempts(self) -> int:
+        """The most attempts one request may take (1 + retries, more for 429 and 503)."""
+        return self.retries + 1 + RATE_LIMIT_RETRIES
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -179,6 +226,14 @@ class HttpClient:
             return path_or_url
         return self.base_url + "/" + path_or_url.lstrip("/")
 
+    def _wait(self, seconds: float) -> None:
+        if self.stop.wait(seconds):
+            raise Interrupted
+
+    def _checkpoint(self) -> None:
+        if self.stop.is_set():
+            raise Interrupted
+
     def _take_budget(self) -> None:
         with self._lock:
             if self.max_requests is not None and self.sent >= self.max_requests:
@@ -193,7 +248,12 @@ class HttpClient:
         params: Mapping[str, Any] | list[tuple[str, str]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Exchange:
-        """Send one request (with its retries); never raises for the target's behaviour."""
+        """Send one request (with its retries); never raises for the target's behaviour.
+
+        Raises BudgetExhausted when the budget is spent, Interrupted once ``stop`` is set,
+        before the first attempt; a retry that cannot go ends the request with what the
+        last attempt got.
+        """
         method = method.upper()
         if method not in SAFE_METHODS and not self.allow_writes:
             raise ReadOnlyViolation(
@@ -201,30 +261,47 @@ class HttpClient:
             )
         url = self.url_for(path_or_url)
         exchange = Exchange(method, url, dict(params or {}))  # repeated keys: last shown
+        sent_headers: dict[str, str | None] = dict(headers or {})
+        if _origin(url) != self._origin:
+            # A link in a body may name any host: the account's credentials stay home.
+            sent_headers["Authorization"] = None  # requests drops the session's header
         backoff = 0.5
         attempt = 0
         while True:
             attempt += 1
-            self._take_budget()
-            self.pacer.wait()
+            try:
+                self._checkpoint()
+                self._take_budget()
+                self.pacer.wait()
+                self._checkpoint()
+            except (BudgetExhausted, Interrupted):
+                if attempt == 1:
+                    raise
+                # A retry that cannot go: what the last attempt got is the answer, so
+                # every request the server saw is accounted for.
+                return exchange
             started = time.monotonic()
             try:
                 response = self._session.request(
                     method,
                     url,
                     params=params,
-                    headers=dict(headers or {}),
+                    headers=sent_headers,
                     timeout=(min(10.0, self.timeout), self.timeout),
                     allow_redirects=False,
+                    stream=True,
                 )
-                body = response.content
+                body = _read_body(response, started + self.timeout, self.timeout)
             except requests.RequestException as exc:
                 exchange.elapsed = time.monotonic() - started
-                exchange.error = _describe(exc)
+                exchange.error = _describe(exc, self._secrets)
                 exchange.attempts = attempt
-                if attempt > self.retries:
+                if attempt > self.retries or not isinstance(exc, _TRANSIENT):
                     return exchange
-                self._sleep(backoff)
+                try:
+                    self._sleep(backoff)
+                except Interrupted:
+                    return exchange
                 backoff *= 2
                 continue
             exchange.elapsed = time.monotonic() - started
@@ -235,21 +312,72 @@ class HttpClient:
             exchange.attempts = attempt
             exchange.response = response
             self.pacer.observe(response.headers)
-            if response.status_code in (429, 503) and attempt <= self.retries + 2:
+            if response.status_code in (429, 503):
                 wait = _retry_after(response.headers)
                 if wait is not None or response.status_code == 429:
                     exchange.rate_limited += 1
                     with self._lock:
                         self.rate_limit_events += 1
+                    # The wait holds for every request, even when this one is given up:
+                    # the next case would only meet the same limit.
                     pause = min(self.max_retry_after, wait if wait is not None else backoff)
                     self.pacer.pause(pause)
-                    backoff *= 2
-                    continue
+                    if attempt < self.max_attempts:
+                        backoff *= 2
+                        continue
             return exchange
 
     def get(self, path_or_url: str, **kwargs: Any) -> Exchange:
         """GET a path of the target."""
         return self.request("GET", path_or_url, **kwargs)
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    return scheme, f"{(parts.hostname or '').lower()}:{port}"
+
+
+def _read_body(response: requests.Response, deadline: float, timeout: float) -> bytes:
+    """The whole body, or _BodyTimeout once ``deadline`` passes while it still trickles in.
+
+    Each read returns what has arrived (``read1``), so the deadline is looked at between
+    the server's writes, not only once the body is complete; one read never waits longer
+    than the read timeout. Errors come out as requests would raise them.
+    """
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
+    chunks: list[bytes] = []
+    try:
+        if read1 is None:  # urllib3 1.x: chunk by chunk
+            for chunk in response.iter_content(_READ_SIZE):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise _BodyTimeout(f"the body took longer than the {timeout:g} s timeout")
+        else:
+            while True:
+                if time.monotonic() > deadline:
+                    raise _BodyTimeout(f"the body took longer than the {timeout:g} s timeout")
+                try:
+                    chunk = read1(_READ_SIZE, decode_content=True)
+                except ProtocolError as exc:
+                    raise requests.exceptions.ChunkedEncodingError(exc) from exc
+                except DecodeError as exc:
+                    raise requests.exceptions.ContentDecodingError(exc) from exc
+                except ReadTimeoutError as exc:
+                    raise requests.exceptions.ReadTimeout(exc) from exc
+                except OSError as exc:
+                    raise requests.ConnectionError(exc) from exc
+                if not chunk:
+                    break
+                chunks.append(chunk)
+    except BaseException:
+        response.close()
+        raise
+    body = b"".join(chunks)
+    response._content = body  # what response.content would have read
+    return body
 
 
 def _retry_after(headers: Mapping[str, str]) -> float | None:
@@ -262,15 +390,32 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
         return None  # an HTTP date: rare from Zendesk; back off instead
 
 
-def _describe(exc: requests.RequestException) -> str:
-    """A one-line description of a transport failure, free of URLs with credentials."""
+def _describe(exc: requests.RequestException, secrets: tuple[str, ...] = ()) -> str:
+    """A one-line description of a transport failure, free of URLs with credentials.
+
+    The exception's text may quote a request header (an invalid header value is shown in
+    full): every form of the credentials is masked, and so is any Authorization value.
+    """
     kind = type(exc).__name__
-    reason = str(exc.args[0]) if exc.args else ""
-    reason = reason.split("(Caused by")[0].strip() if "Caused by" in reason else reason
+    if isinstance(exc, _BodyTimeout):
+        return f"ReadTimeout: {exc.args[0]}"
     if isinstance(exc, requests.Timeout):
         return f"{kind}: no answer within the timeout"
-    if isinstance(exc, requests.ConnectionError) and "RemoteDisconnected" in str(exc):
+    text = str(exc)
+    if isinstance(exc, requests.ConnectionError) and "RemoteDisconnected" in text:
         return f"{kind}: the server closed the connection without a response"
+    if isinstance(exc, requests.ConnectionError) and (
+        "ConnectionResetError" in text or "Connection reset by peer" in text
+    ):
+        return f"{kind}: the connection was reset by the server"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return f"{kind}: the body ended before its declared length"
+    if isinstance(exc, requests.exceptions.InvalidHeader):
+        return f"{kind}: a request header is not valid HTTP (its value is not shown)"
+    reason = str(exc.args[0]) if exc.args else ""
+    reason = reason.split("(Caused by")[0].strip() if "Caused by" in reason else reason
+    reason = _AUTH_VALUE.sub(r"\1 ***", mask_secrets(reason, secrets))
     return f"{kind}: {' '.join(reason.split())[:160]}" if reason else kind
+
+
+_AUTH_VALUE = re.compile(r"\b(Basic|Bearer)\s+[^\s'\"]+", re.IGNORECASE)

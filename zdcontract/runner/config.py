@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
@@ -56,14 +57,16 @@ class RunConfig:
             raise UsageError(f"--max-examples must be at least 1 (got {self.max_examples})")
         if self.max_requests is not None and self.max_requests < 1:
             raise UsageError(f"--max-requests must be at least 1 (got {self.max_requests})")
-        if self.rate_limit is not None and self.rate_limit <= 0:
-            raise UsageError(f"--rate-limit must be positive (got {self.rate_limit})")
+        if self.rate_limit is not None and not (
+            math.isfinite(self.rate_limit) and self.rate_limit > 0
+        ):
+            raise UsageError(f"--rate-limit must be a positive number (got {self.rate_limit})")
         if self.workers is not None and not 1 <= self.workers <= 32:
             raise UsageError(f"--workers must be between 1 and 32 (got {self.workers})")
-        if self.timeout <= 0:
-            raise UsageError(f"--timeout must be positive (got {self.timeout})")
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise UsageError(f"--timeout must be a positive number of seconds (got {self.timeout})")
         if self.seed is not None and not 0 <= self.seed < 2**63:
-            raise UsageError(f"--seed must be a non-negative integer (got {self.seed})")
+            raise UsageError(f"--seed must be between 0 and 2**63 - 1 (got {self.seed})")
 
     @property
     def live(self) -> bool:

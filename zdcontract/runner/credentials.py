@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
 
-__all__ = ["Credentials", "credentials_from"]
+__all__ = ["MASK", "Credentials", "credentials_from", "mask_secrets"]
+
+MASK = "***"
+# A value shown cut short ends in "..." (after a closing quote when it was repr'd): a secret
+# cut that way is still most of the secret, and its head goes as the whole would.
+_CUT_MARKS = ("...", "'...", '"...', "\u2026")
+_SHORTEST_HEAD = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,16 @@ class Credentials:
     scheme: str  # "basic" or "bearer"
     email: str = ""
     token: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        # A bearer token goes into the header as it is, and requests quotes an invalid
+        # header value in full in its exception: refuse one here, without showing it.
+        # (A Basic header is base64: any email and API token can be sent.)
+        if self.scheme == "bearer" and not _sendable(self.token):
+            raise UsageError(
+                "the OAuth token holds whitespace, control or non-ASCII characters; "
+                "it cannot be sent in an HTTP header"
+            )
 
     def __repr__(self) -> str:
         return f"Credentials(scheme={self.scheme!r}, email={'***' if self.email else ''!r})"
@@ -38,9 +54,16 @@ class Credentials:
         return "Basic " + base64.b64encode(raw).decode()
 
     def secrets(self) -> tuple[str, ...]:
-        """Every string that must never appear in output."""
-        found = [self.token, self.header().split(" ", 1)[1]]
-        return tuple(s for s in found if s)
+        """Every string that must never appear in output: the token, the Basic header's
+        base64 and the token's own base64 (standard and URL-safe alphabets)."""
+        token = self.token.encode()
+        found = [
+            self.token,
+            self.header().split(" ", 1)[1],
+            base64.b64encode(token).decode().rstrip("="),
+            base64.urlsafe_b64encode(token).decode().rstrip("="),
+        ]
+        return tuple(dict.fromkeys(s for s in found if s))
 
     def curl_option(self) -> str:
         """How a reproducer authenticates: by environment variable, never by value."""
@@ -58,9 +81,16 @@ def credentials_from(
     """
     env = os.environ if environ is None else environ
     cfg = config or {}
-    bearer = env.get("ZENDESK_OAUTH_TOKEN") or str(cfg.get("oauth-token") or "")
-    email = env.get("ZENDESK_EMAIL") or str(cfg.get("email") or "")
-    token = env.get("ZENDESK_API_TOKEN") or str(cfg.get("api-token") or "")
+    # Surrounding whitespace is an accident of how the value was set (a newline from
+    # $(cat token.txt), a CR from a .env file written on Windows), never part of a token.
+    bearer = (env.get("ZENDESK_OAUTH_TOKEN") or str(cfg.get("oauth-token") or "")).strip()
+    email = (env.get("ZENDESK_EMAIL") or str(cfg.get("email") or "")).strip()
+    token = (env.get("ZENDESK_API_TOKEN") or str(cfg.get("api-token") or "")).strip()
+    if bearer and not _sendable(bearer):
+        raise UsageError(
+            "ZENDESK_OAUTH_TOKEN holds whitespace, control or non-ASCII characters; "
+            "it cannot be sent in an HTTP header (its value is not shown)"
+        )
     if bearer:
         return Credentials("bearer", token=bearer)
     if email and token:
@@ -70,3 +100,32 @@ def credentials_from(
             "ZENDESK_API_TOKEN is set but ZENDESK_EMAIL is not: an API token needs both"
         )
     return None
+
+
+def _sendable(value: str) -> bool:
+    """Printable ASCII without spaces: what a header can carry as it is."""
+    return all("!" <= ch <= "~" for ch in value)
+
+
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret, and the head of any secret shown cut short, as ``***``."""
+    ordered = sorted({s for s in secrets if s}, key=len, reverse=True)
+    for secret in ordered:
+        text = text.replace(secret, MASK)
+    if not any(mark in text for mark in _CUT_MARKS):
+        return text
+    for secret in ordered:
+        if len(secret) <= _SHORTEST_HEAD:
+            continue
+        start = text.find(secret[:_SHORTEST_HEAD])
+        while start != -1:
+            size = _SHORTEST_HEAD
+            while size < len(secret) and text[start + size : start + size + 1] == secret[size]:
+                size += 1
+            if text.startswith(_CUT_MARKS, start + size):
+                text = text[:start] + MASK + text[start + size :]
+                start += len(MASK)
+            else:
+                start += 1
+            start = text.find(secret[:_SHORTEST_HEAD], start)
+    return text

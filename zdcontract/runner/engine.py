@@ -127,16 +127,50 @@ class _Run:
                     if not pending:
                         return
                     done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        case, exchange = future.result()
-                        self.tally[case.operation].cases += 1
-                        self.observe(case.operation, exchange)
-                        self.progress.advance(case.operation)
+                    failure = self.finish_all(done)
+                    if failure is not None:
+                        raise failure
             except BudgetExhausted as exc:
                 self.notes.append(f"stopped sending: {exc}")
+                self.drain(pending)
+            except KeyboardInterrupt:
+                self.drain(pending)
+                raise
             finally:
                 for future in pending:
                     future.cancel()
+
+    def finish_all(self, done: set[Future[tuple[GeneratedCase, Exchange]]]) -> BaseException | None:
+        """Count and validate every exchange that came back; the first failure, if any.
+
+        Every answer is kept even when another case of the same batch failed (the budget
+        ran out, the run was stopped).
+        """
+        failure: BaseException | None = None
+        for future in done:
+            if future.cancelled():
+                continue
+            problem = future.exception()
+            if problem is not None:
+                failure = failure or problem
+                continue
+            case, exchange = future.result()
+            self.tally[case.operation].cases += 1
+            self.observe(case.operation, exchange)
+            self.progress.advance(case.operation)
+        return failure
+
+    def drain(self, pending: set[Future[tuple[GeneratedCase, Exchange]]]) -> None:
+        """Keep the answers already under way when the run stops sending.
+
+        Cases not started are cancelled; the ones running end at their next attempt (the
+        budget is spent or the stop is set), and whatever they received counts: a
+        response that arrived before the stop is a result like any other.
+        """
+        for future in pending:
+            future.cancel()
+        done, _ = wait(pending)
+        self.finish_all(done)
 
     def behaviour(self, account_host: str) -> None:
         assert self.client is not None
@@ -155,17 +189,27 @@ class _Run:
                 skipped = check(context)
             except BudgetExhausted as exc:
                 skipped = str(exc)
-            new = context.findings[before:]
-            self.findings.extend(new)
-            self.outcomes.append(
-                CheckOutcome(
-                    operation=operation,
-                    check=name,
-                    skipped=skipped,
-                    fingerprints=tuple(dict.fromkeys(f.fingerprint for f in new)),
-                )
-            )
+            except KeyboardInterrupt:
+                # What the check found before the stop is kept, the check marked unfinished.
+                self.keep(context, before, name, operation, "interrupted")
+                raise
+            self.keep(context, before, name, operation, skipped)
             self.progress.advance(name)
+
+    def keep(
+        self, context: CheckContext, before: int, name: str, operation: str, skipped: str | None
+    ) -> None:
+        """Record a check's outcome and the findings it added since ``before``."""
+        new = context.findings[before:]
+        self.findings.extend(new)
+        self.outcomes.append(
+            CheckOutcome(
+                operation=operation,
+                check=name,
+                skipped=skipped,
+                fingerprints=tuple(dict.fromkeys(f.fingerprint for f in new)),
+            )
+        )
 
 
 @contextmanager
@@ -225,20 +269,23 @@ def run(
                     allow_writes=config.allow_writes,
                     timeout=config.timeout,
                     retries=config.retries,
+                    stop=state.stop,
                 )
             )
             _probe(state.client)
             state.checkpoint()
-            cases = list(
-                dict.fromkeys(
-                    generate_cases(
-                        state.spec,
-                        list(config.operations),
-                        max_examples=config.max_examples,
-                        seed=seed,
-                    )
-                )
-            )
+            # One request per distinct request: the phases and modes often draw the same
+            # one, and every duplicate would spend the budget for nothing.
+            unique: dict[tuple[Any, ...], GeneratedCase] = {}
+            for case in generate_cases(
+                state.spec,
+                list(config.operations),
+                max_examples=config.max_examples,
+                seed=seed,
+                stop=state.stop,
+            ):
+                unique.setdefault((*case.key, case.headers), case)
+            cases = list(unique.values())
             state.checkpoint()
             if not config.allow_writes:
                 cases = [c for c in cases if c.method in ("GET", "HEAD")]
@@ -295,7 +342,7 @@ def run(
 def _probe(client: HttpClient) -> None:
     """One request to see the target answers at all; a dead target is a TargetError."""
     exchange = client.get("/api/v2/activities/count.json")
-    if exchange.error is not None and exchange.attempts > client.retries:
+    if exchange.error is not None:  # after the retries, or at once if retrying is futile
         raise TargetError(f"cannot reach {client.base_url}: {exchange.error}")
     if exchange.status in (401, 403):
         raise TargetError(

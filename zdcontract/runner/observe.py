@@ -2,7 +2,9 @@
 
 A transport error is a ``transport-error`` finding; every other response goes through the
 drift validator. Each finding carries a ``curl`` reproducer that authenticates through
-environment variables, never by value.
+environment variables, never by value. A server that echoes the credentials back (an error
+page quoting the Authorization header, a field named after it) does not put them into a
+finding: every form of them is masked in what the finding says.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import shlex
 from dataclasses import replace
 
 from ..drift import DriftValidator, Finding, Kind, fingerprint
-from .credentials import Credentials
+from .credentials import Credentials, mask_secrets
 
 __all__ = ["curl_command", "response_findings"]
 
@@ -63,4 +65,28 @@ def response_findings(
     if not found:
         return found  # the common case: no reproducer to build
     request = curl_command(method, url, credentials)
-    return [replace(f, request=request) for f in found]
+    secrets = credentials.secrets() if credentials is not None else ()
+    return [_masked(replace(f, request=request), secrets) for f in found]
+
+
+def _masked(finding: Finding, secrets: tuple[str, ...]) -> Finding:
+    """``finding`` with every secret in its texts replaced by ``***``."""
+    if not secrets:
+        return finding
+
+    def mask(text: str) -> str:
+        return mask_secrets(text, secrets)
+
+    def optional(text: str | None) -> str | None:
+        return None if text is None else mask(text)
+
+    return replace(
+        finding,
+        path=mask(finding.path),
+        message=mask(finding.message),
+        fingerprint=mask(finding.fingerprint),
+        examples=tuple(mask(e) for e in finding.examples),
+        expected=optional(finding.expected),
+        actual=optional(finding.actual),
+        request=optional(finding.request),
+    )
