@@ -19,10 +19,10 @@ from rich.table import Table
 
 from ..drift.findings import safe_text
 from ..monitor import Classification, HarRecorder
-from ..monitor.session import MonitorOptions, finish_run, select_baseline
+from ..monitor.session import MonitorOptions, check_writable, finish_run, select_baseline
 from ..reports import redact_result
 from ..results import RunResult
-from ..runner import RunConfig, credentials_from
+from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
 from ..runner.config import DEFAULT_OPERATIONS
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
@@ -370,6 +370,8 @@ def run(**options: Any) -> None:
     for name in config.operations:
         spec.operation(name)
     baseline = select_baseline(monitor, live=config.live, profile=config.profile)
+    check_writable(monitor, options["report_dir"])
+    keep_caches_out_of_the_working_directory()
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False)
     quiet = options["quiet"]

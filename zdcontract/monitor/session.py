@@ -13,9 +13,7 @@ from typing import Any
 
 from ..drift import Severity
 from ..errors import UsageError
-from ..reports import (
-    write_reports,
-)
+from ..reports import FILE_NAMES, redact_result, write_reports
 from ..results import RunResult
 from .baseline import (
     Baseline,
@@ -30,7 +28,7 @@ from .history import HISTORY_FILE, append_history, history_entry, read_history
 from .notify import alert_payload, post_json
 from .trend import trend_svg
 
-__all__ = ["MonitorOptions", "Outcome", "finish_run", "select_baseline"]
+__all__ = ["MonitorOptions", "Outcome", "check_writable", "finish_run", "select_baseline"]
 
 #: Runs the trend chart shows.
 TREND_RUNS = 30
@@ -77,6 +75,31 @@ def select_baseline(options: MonitorOptions, *, live: bool, profile: str) -> Bas
     return None
 
 
+def check_writable(options: MonitorOptions, report_dir: str | os.PathLike[str]) -> None:
+    """Before a run: every file it will write can be written; else one-line UsageError.
+
+    A run can take an hour against a live account; an unwritable --history or
+    --update-baseline must not be found out only once it is over.
+    """
+    targets = {"--report-dir": Path(report_dir) / FILE_NAMES["json"]}
+    targets["--history"] = Path(options.history or Path(report_dir) / HISTORY_FILE)
+    if options.update_baseline:
+        targets["--update-baseline"] = Path(options.update_baseline)
+    for option, path in targets.items():
+        if path.is_dir():
+            raise UsageError(f"{option}: {path} is a directory")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise UsageError(f"{option}: {path.parent} is not a directory") from None
+        except OSError as exc:
+            raise UsageError(f"{option}: cannot create {path.parent}: {exc.strerror}") from None
+        if not os.access(path.parent, os.W_OK | os.X_OK) or (
+            path.exists() and not os.access(path, os.W_OK)
+        ):
+            raise UsageError(f"{option}: {path} cannot be written")
+
+
 def finish_run(
     result: RunResult,
     options: MonitorOptions,
@@ -91,6 +114,9 @@ def finish_run(
     Exit code: 130 when interrupted; 0 when the baseline was just updated (the drift is
     now accepted); otherwise 1 when a new finding reaches the run's fail-on, else 0.
     """
+    # History, alerts and the baseline see the result as the reports do: a secret the
+    # target echoed into a finding is masked here for every front-end, not only the CLI.
+    result = redact_result(result, secrets)
     classification = classify(result.findings, baseline)
     threshold = None if result.fail_on == "never" else Severity(result.fail_on)
     failing = [f for f in classification.new if f.severity.at_least(threshold)]

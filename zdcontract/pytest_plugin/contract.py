@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..drift import DriftValidator, Finding
-from ..runner import Exchange
-from ..runner._schemathesis import generate_cases
+from ..runner import Exchange, generate_cases
 from ..runner.checks import CHECKS, CheckContext, json_object
 from ..runner.client import BudgetExhausted
 from .exchanges import as_response, findings_for

@@ -9,6 +9,7 @@ live Zendesk is someone's production, and the contract is read-only.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -101,6 +102,21 @@ def _collector(op_id: str, out: list[GeneratedCase], stop: threading.Event | Non
         )
 
     return collect
+
+
+def keep_caches_out_of_the_working_directory() -> None:
+    """Point Hypothesis' storage (its Unicode tables, never a database here) at a cache
+    directory, so a CLI run leaves no ``.hypothesis/`` behind in the user's directory.
+
+    HYPOTHESIS_STORAGE_DIRECTORY, when set, wins. Not for the pytest plugin: a test suite
+    keeps its ``.hypothesis`` where its own tests do.
+    """
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    set_hypothesis_home_dir(os.path.join(base, "zdcontract", "hypothesis"))
 
 
 def generate_cases(

@@ -1,0 +1,61 @@
+"""What a run leaves behind: its reports where asked, nothing else, and no late surprises."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from zdcontract.errors import UsageError
+from zdcontract.monitor.session import MonitorOptions, check_writable
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_run_leaves_only_its_reports_in_the_working_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    work = tmp_path / "work"
+    work.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "zdcontract", "run", "--max-examples", "2", "--seed", "1",
+         "--report-dir", "reports", "--quiet"],
+        cwd=work, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["reports"]  # no .hypothesis/
+    assert (tmp_path / "cache" / "zdcontract" / "hypothesis").is_dir()
+
+
+def test_unwritable_outputs_are_refused_before_the_run(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    cases = [
+        (MonitorOptions(history=str(blocker / "history.jsonl")), "--history"),
+        (MonitorOptions(update_baseline=str(tmp_path)), "--update-baseline"),
+        (MonitorOptions(), "--report-dir"),
+    ]
+    for options, option in cases:
+        report_dir = blocker / "reports" if option == "--report-dir" else tmp_path / "r"
+        with pytest.raises(UsageError, match=f"^{option}: "):
+            check_writable(options, report_dir)
+    check_writable(MonitorOptions(history=str(tmp_path / "deep" / "h.jsonl")), tmp_path / "r")
+    assert (tmp_path / "deep").is_dir() and (tmp_path / "r").is_dir()
+
+
+def test_the_cli_refuses_an_unwritable_history_without_sending_anything(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    done = subprocess.run(
+        [sys.executable, "-m", "zdcontract", "run", "--history", str(blocker / "h.jsonl"),
+         "--report-dir", str(tmp_path / "r")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"zdcontract: error: --history: {blocker} is not a directory"
+    ]
+    assert "seed" not in done.stdout  # refused before the run announced itself
