@@ -15,9 +15,10 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
 
+from ..masking import MASK, mask_secrets
+
 __all__ = ["MASK", "redact", "redact_result"]
 
-MASK = "***"
 
 _T = TypeVar("_T")
 
@@ -38,30 +39,6 @@ _CURL_USER = re.compile(
 _SHELL_VARIABLE = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})")
 
 
-# A value shown cut short ends in "..." (after a closing quote when it was repr'd): a secret
-# cut that way is still most of the secret, and its head goes as the whole would.
-_CUT_MARKS = ("...", "'...", '"...', "\u2026")
-_SHORTEST_HEAD = 8
-
-
-def _mask_heads(text: str, secrets: Iterable[str]) -> str:
-    for secret in secrets:
-        if len(secret) <= _SHORTEST_HEAD:
-            continue
-        start = text.find(secret[:_SHORTEST_HEAD])
-        while start != -1:
-            size = _SHORTEST_HEAD
-            while size < len(secret) and text[start + size : start + size + 1] == secret[size]:
-                size += 1
-            if text.startswith(_CUT_MARKS, start + size):
-                text = text[:start] + MASK + text[start + size :]
-                start += len(MASK)
-            else:
-                start += 1
-            start = text.find(secret[:_SHORTEST_HEAD], start)
-    return text
-
-
 def redact(text: str, secrets: Iterable[str] = (), *, headers: bool = True) -> str:
     """``text`` with every non-empty secret, and Authorization credentials, replaced by MASK.
 
@@ -75,12 +52,7 @@ def redact(text: str, secrets: Iterable[str] = (), *, headers: bool = True) -> s
         >>> redact("curl -H 'Authorization: Bearer s3cr3t' x?t=s3cr3t", ["s3cr3t"])
         "curl -H 'Authorization: Bearer ***' x?t=***"
     """
-    # Longest first: a secret that contains another one must go whole.
-    ordered = sorted({s for s in secrets if s}, key=len, reverse=True)
-    for secret in ordered:
-        text = text.replace(secret, MASK)
-    if any(mark in text for mark in _CUT_MARKS):
-        text = _mask_heads(text, ordered)
+    text = mask_secrets(text, secrets)
     if not headers:
         return text
     text = _AUTHORIZATION.sub(_mask_authorization, text)

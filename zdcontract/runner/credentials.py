@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
+from ..masking import MASK, mask_secrets
 
 __all__ = ["MASK", "Credentials", "credentials_from", "mask_secrets"]
-
-MASK = "***"
-# A value shown cut short ends in "..." (after a closing quote when it was repr'd): a secret
-# cut that way is still most of the secret, and its head goes as the whole would.
-_CUT_MARKS = ("...", "'...", '"...', "\u2026")
-_SHORTEST_HEAD = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,27 +100,3 @@ def credentials_from(
 def _sendable(value: str) -> bool:
     """Printable ASCII without spaces: what a header can carry as it is."""
     return all("!" <= ch <= "~" for ch in value)
-
-
-def mask_secrets(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret, and the head of any secret shown cut short, as ``***``."""
-    ordered = sorted({s for s in secrets if s}, key=len, reverse=True)
-    for secret in ordered:
-        text = text.replace(secret, MASK)
-    if not any(mark in text for mark in _CUT_MARKS):
-        return text
-    for secret in ordered:
-        if len(secret) <= _SHORTEST_HEAD:
-            continue
-        start = text.find(secret[:_SHORTEST_HEAD])
-        while start != -1:
-            size = _SHORTEST_HEAD
-            while size < len(secret) and text[start + size : start + size + 1] == secret[size]:
-                size += 1
-            if text.startswith(_CUT_MARKS, start + size):
-                text = text[:start] + MASK + text[start + size :]
-                start += len(MASK)
-            else:
-                start += 1
-            start = text.find(secret[:_SHORTEST_HEAD], start)
-    return text
