@@ -43,7 +43,7 @@ def test_unwritable_outputs_are_refused_before_the_run(tmp_path: Path) -> None:
         with pytest.raises(UsageError, match=f"^{option}: "):
             check_writable(options, report_dir)
     check_writable(MonitorOptions(history=str(tmp_path / "deep" / "h.jsonl")), tmp_path / "r")
-    assert (tmp_path / "deep").is_dir() and (tmp_path / "r").is_dir()
+    assert not (tmp_path / "deep").exists() and not (tmp_path / "r").exists()  # only checked
 
 
 def test_the_cli_refuses_an_unwritable_history_without_sending_anything(tmp_path: Path) -> None:

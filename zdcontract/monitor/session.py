@@ -88,13 +88,12 @@ def check_writable(options: MonitorOptions, report_dir: str | os.PathLike[str]) 
     for option, path in targets.items():
         if path.is_dir():
             raise UsageError(f"{option}: {path} is a directory")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except FileExistsError:
-            raise UsageError(f"{option}: {path.parent} is not a directory") from None
-        except OSError as exc:
-            raise UsageError(f"{option}: cannot create {path.parent}: {exc.strerror}") from None
-        if not os.access(path.parent, os.W_OK | os.X_OK) or (
+        existing = path.parent  # checked, not created: a run that never starts leaves nothing
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if not existing.is_dir():
+            raise UsageError(f"{option}: {existing} is not a directory")
+        if not os.access(existing, os.W_OK | os.X_OK) or (
             path.exists() and not os.access(path, os.W_OK)
         ):
             raise UsageError(f"{option}: {path} cannot be written")
