@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback import QuietHandler, serving
 
 from zdcontract.cli import main
 
@@ -43,7 +42,7 @@ def receiver(status: int = 200) -> Iterator[Receiver]:
     """A Receiver serving in a thread for the duration of the block."""
     state = Receiver(status)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             length = int(self.headers.get("Content-Length") or 0)
             state.received.append(
@@ -58,16 +57,6 @@ def receiver(status: int = 200) -> Iterator[Receiver]:
             self.end_headers()
             self.wfile.write(b"ok")
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/T000/B000/secret-path"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        state.url = url + "/hooks/T000/B000/secret-path"
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)

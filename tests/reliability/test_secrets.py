@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback import QuietHandler, serving
 from reliability._helpers import (
     REPORT_FILES,
     Finished,
@@ -97,7 +96,7 @@ def echo_server(token: str) -> Iterator[Echo]:
     """Answers every request with what it was sent, Authorization header included."""
     state = Echo()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             auth = self.headers.get("Authorization") or ""
             state.authorizations.append(self.headers.get("Authorization"))
@@ -122,19 +121,9 @@ def echo_server(token: str) -> Iterator[Echo]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 @pytest.mark.parametrize("scheme", ["basic", "bearer"])
@@ -201,7 +190,7 @@ def catcher() -> Iterator[Echo]:
     """Another host: keeps the Authorization header of whatever reaches it, answers 404."""
     state = Echo()
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             state.authorizations.append(self.headers.get("Authorization"))
             state.headers.append(dict(self.headers.items()))
@@ -209,19 +198,9 @@ def catcher() -> Iterator[Echo]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serving(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
 
 
 def test_an_authenticated_run_leaks_nothing_and_sends_no_credentials_off_host(

@@ -46,13 +46,14 @@ explained in a millisecond rather than a hundred.
 from __future__ import annotations
 
 import copy
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 import jsonschema_rs
 import orjson
+
+from .decode import has_stack_room
 
 __all__ = ["CLEAN", "DATE_TIME_GUARD", "FastCheck", "Narrowing", "fast_check"]
 
@@ -189,7 +190,8 @@ class FastCheck:
             escaped = body.count(b"\\u003a") + body.count(b"\\u003A")
         if body.count(b":") + escaped != canonical.count(b":"):
             return None  # a repeated key (or an escaped colon we cannot place)
-        if not _strict_decoder_has_headroom():
+        # json.loads must be able to nest _MAX_DEPTH levels here without a RecursionError.
+        if not has_stack_room(2 * _MAX_DEPTH):
             return None
         return CLEAN if valid else self._narrowing(value)
 
@@ -222,15 +224,6 @@ def _narrowable_arrays(schema: Any, path: _Path) -> Iterable[tuple[_Path, Any]]:
     if isinstance(properties, Mapping):
         for name, child in properties.items():
             yield from _narrowable_arrays(child, (*path, str(name)))
-
-
-def _strict_decoder_has_headroom() -> bool:
-    """Whether json.loads can nest _MAX_DEPTH levels here without a RecursionError."""
-    try:
-        sys._getframe(max(sys.getrecursionlimit() - 2 * _MAX_DEPTH, 0))
-    except ValueError:  # the stack is shallower than that: room to spare
-        return True
-    return False
 
 
 def fast_check(strict: Any) -> FastCheck | None:

@@ -29,6 +29,7 @@ __all__ = [
     "NO_VALUE",
     "Decoded",
     "decode_json",
+    "has_stack_room",
     "is_json_media_type",
 ]
 
@@ -118,7 +119,7 @@ def _loads_with_headroom(frames: int, parse: Callable[[], Any]) -> Any:
     return _loads_with_headroom(frames - 1, parse)
 
 
-def _has_room(frames: int) -> bool:
+def has_stack_room(frames: int) -> bool:
     """Whether the stack has ``frames`` frames to spare below the recursion limit."""
     try:
         sys._getframe(max(sys.getrecursionlimit() - frames, 0))
@@ -178,7 +179,7 @@ def decode_json(body: bytes) -> Decoded:
             parse_int=parse_int,
         )
 
-    headroom = _HEADROOM if _has_room(4 * _HEADROOM) else 0
+    headroom = _HEADROOM if has_stack_room(4 * _HEADROOM) else 0
     try:
         result.value = _loads_with_headroom(headroom, parse)
     except json.JSONDecodeError as exc:
