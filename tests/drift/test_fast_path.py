@@ -8,6 +8,7 @@ and the deterministic sweep that proves every kind is exercised for every operat
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -130,6 +131,13 @@ def objects(value: Any) -> list[dict[str, Any]]:
     return found
 
 
+def a_value(rng: random.Random, *, null: bool = True) -> Any:
+    """One of VALUES, as a copy: a body that holds the shared dict or list itself would
+    change it for every later example (and a mutation putting it inside itself makes it
+    circular)."""
+    return copy.deepcopy(rng.choice(VALUES if null else [v for v in VALUES if v is not None]))
+
+
 def _slot(rng: random.Random, value: Any) -> tuple[Any, Any] | None:
     slots = [(c, k) for c, k, _ in nodes(value)]
     return rng.choice(slots) if slots else None
@@ -139,7 +147,7 @@ def _slot(rng: random.Random, value: Any) -> tuple[Any, Any] | None:
 def undocumented_field(rng: random.Random, value: Any) -> None:
     found = objects(value)
     if found:
-        rng.choice(found)[rng.choice(["via", "a:b", "new_field"])] = rng.choice(VALUES)
+        rng.choice(found)[rng.choice(["via", "a:b", "new_field"])] = a_value(rng)
 
 
 def missing_field(rng: random.Random, value: Any) -> None:
@@ -152,7 +160,7 @@ def missing_field(rng: random.Random, value: Any) -> None:
 def type_mismatch(rng: random.Random, value: Any) -> None:
     slot = _slot(rng, value)
     if slot:
-        slot[0][slot[1]] = rng.choice([v for v in VALUES if v is not None])
+        slot[0][slot[1]] = a_value(rng, null=False)
 
 
 def unexpected_null(rng: random.Random, value: Any) -> None:
@@ -200,7 +208,7 @@ def still_clean(rng: random.Random, value: Any) -> None:
     elif choice == 3:
         for record in objects(value):
             if "user_fields" in record:
-                record["user_fields"][rng.choice(["x", "a:b"])] = rng.choice(VALUES)
+                record["user_fields"][rng.choice(["x", "a:b"])] = a_value(rng)
     else:
         splice(rng, value)
 
