@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .drift.findings import Finding, Severity
+from .drift.findings import Finding, Severity, safe_text
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
@@ -123,6 +123,13 @@ class RunResult:
     exit_code: int = 0
     notes: tuple[str, ...] = ()  # run-level events: budget reached, rate limit waits...
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A note can quote the target (a refused link, an error): one printable line each,
+        # as every text of a Finding is.
+        notes = tuple(safe_text(note) for note in self.notes)
+        if notes != self.notes:
+            object.__setattr__(self, "notes", notes)
 
     def counts_by_severity(self) -> dict[str, int]:
         """How many distinct findings of each severity (every severity present, maybe 0)."""

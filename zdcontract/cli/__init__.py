@@ -140,5 +140,8 @@ def _source_of(exc: click.ClickException, argv: list[str]) -> str:
 
 
 def _fail(line: str, code: int) -> None:
-    click.echo(" ".join(line.split()), err=True)
+    # An error can quote the target (a status line, a header): one printable line.
+    from ..drift.findings import safe_text  # here: --help and --version stay light
+
+    click.echo(safe_text(" ".join(line.split()), limit=4000), err=True)
     sys.exit(code)

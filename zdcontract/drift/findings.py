@@ -132,34 +132,16 @@ def _escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # The texts of a Finding (``request``, a reproducer, is left whole; it is ours).
 _TEXT_FIELDS = ("path", "message", "fingerprint", "expected", "actual", "schema_path", "check")
-
-
-def _is_writable(text: str, limit: int) -> bool:
-    return len(text) <= limit and (text.isascii() or not _SURROGATE.search(text))
-
-
-def _writable(text: str, limit: int = MAX_TEXT) -> str:
-    """``text`` without lone surrogates (escaped) and cut to ``limit``; itself when fine."""
-    if _is_writable(text, limit):
-        return text
-    cut = len(text) > limit
-    if cut:
-        text = text[:limit]
-    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    if cut or len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return text
 
 
 def safe_text(text: str, limit: int = MAX_TEXT) -> str:
     """``text`` fit for a finding: printable, one line, at most ``limit`` characters.
 
     A response is hostile input: its keys and values reach messages and pointers, and from
-    there terminals, logs, HTML and XML reports (the validator passes every text it derives
-    from a body through here; the CLI passes what it prints). Control and format characters and lone
+    there terminals, logs, HTML and XML reports. Every text of a Finding passes through
+    here when it is built, whoever builds it. Control and format characters and lone
     surrogates are written as ``\\uXXXX`` escapes (as JSON would spell them), and text
     beyond ``limit`` ends in ``...``. Text that is already safe comes back unchanged, so
     applying it twice changes nothing.
@@ -226,18 +208,20 @@ class Finding:
     request: str | None = None
 
     def __post_init__(self) -> None:
-        # Whoever built it, a finding can be written: no lone surrogate (which no UTF-8
-        # output can encode) and no text of unbounded size (a hostile response can be large).
-        # Control characters are left to each output (the validator already escapes what it
-        # takes from a body; reports escape or strip for their own format).
+        # Whoever built it (the validator, a behaviour check quoting a link, a transport
+        # error quoting the server), a finding is safe to write anywhere: every text is
+        # one printable line of bounded size (see safe_text). Reports then only escape
+        # their own markup.
         for name in _TEXT_FIELDS:
             value = getattr(self, name)
             if isinstance(value, str):
-                fixed = _writable(value, 2 * MAX_TEXT if name == "fingerprint" else MAX_TEXT)
+                fixed = safe_text(value, 2 * MAX_TEXT if name == "fingerprint" else MAX_TEXT)
                 if fixed is not value:
                     object.__setattr__(self, name, fixed)
-        if self.examples and not all(_is_writable(e, MAX_TEXT) for e in self.examples):
-            object.__setattr__(self, "examples", tuple(_writable(e) for e in self.examples))
+        if self.examples:
+            examples = tuple(safe_text(e) for e in self.examples)
+            if examples != self.examples:
+                object.__setattr__(self, "examples", examples)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (enums as their string values, None fields kept)."""
