@@ -72,6 +72,19 @@ class _BodyTimeout(requests.exceptions.ReadTimeout):
     """The body was still arriving when the whole response's time was up."""
 
 
+class _Session(requests.Session):
+    """A session that never looks where a response redirects to.
+
+    The client sends with ``allow_redirects=False`` (a 3xx is an answer to validate, and
+    credentials never follow a Location elsewhere). requests still parses the Location of
+    every 3xx to offer ``response.next``; a malformed one (``http://[x``) then raised a
+    ValueError out of the call, so a bad header from the target ended the whole run.
+    """
+
+    def get_redirect_target(self, resp: requests.Response) -> str | None:
+        return None
+
+
 @dataclass(slots=True)
 class Exchange:
     """One request and what came back (or the transport error that came instead)."""
@@ -196,7 +209,7 @@ class HttpClient:
         self.max_retry_after = max_retry_after
         self._origin = _origin(self.base_url)
         self._secrets = credentials.secrets() if credentials is not None else ()
-        self._session = requests.Session()
+        self._session = _Session()
         self._session.headers["User-Agent"] = f"zdcontract/{__version__}"
         self._session.headers["Accept"] = "application/json"
         if credentials is not None:
