@@ -170,7 +170,7 @@ def _header_int(headers: Mapping[str, str], *names: str) -> int | None:
         if value is not None:
             try:
                 return int(float(value))
-            except ValueError:
+            except (ValueError, OverflowError):  # not a number, NaN, or beyond a float
                 return None
     return None
 

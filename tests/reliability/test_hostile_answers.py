@@ -1,0 +1,162 @@
+"""The client never raises, whatever a target answers: a property over status lines and headers.
+
+What a user relies on: a bad answer from the API is a finding (or a transport error, which
+is one too), never a crash. The bodies are covered in test_never_raises.py; here a raw
+socket answers with Hypothesis-drawn status codes and headers, the ones the client reads
+(Location, Retry-After, the rate-limit quota, Content-Type, Content-Length,
+Content-Encoding, Transfer-Encoding) given hostile values: huge, negative, infinite, NaN,
+unparseable URLs and dates, bytes beyond ASCII.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from reliability.test_never_raises import assert_well_formed
+
+from zdcontract.drift import DriftValidator
+from zdcontract.runner.client import HttpClient
+from zdcontract.runner.observe import response_findings
+
+NAMES = [
+    b"Location",
+    b"Retry-After",
+    b"X-Rate-Limit-Remaining",
+    b"RateLimit-Remaining",
+    b"RateLimit-Reset",
+    b"Content-Type",
+    b"Content-Encoding",
+    b"Transfer-Encoding",
+    b"Content-Length",
+    b"Set-Cookie",
+    b"WWW-Authenticate",
+]
+VALUES = [
+    b"",
+    b"-1",
+    b"0",
+    b"1.5",
+    b"1e309",
+    b"-1e309",
+    b"nan",
+    b"inf",
+    b"99999999999999999999999",
+    b"http://[x",
+    b"http://\xff\xfe/",
+    b"//evil.example/",
+    b"Wed, 21 Oct 2015 07:28:00 GMT",
+    b"Mon, 99 Foo 9999 99:99:99 GMT",
+    b"gzip",
+    b"br, deflate",
+    b"chunked",
+    b"identity, chunked",
+    b"application/json; charset=latin-9",
+    b"application/json; charset=\xff",
+    b"application/json;;;=",
+    b"a=b; Expires=garbage; Domain=..",
+    b"x" * 5000,
+]
+BODIES = [
+    b'{"count":{"value":1,"refreshed_at":"2026-01-01T00:00:00Z"}}',
+    b"",
+    b"\x1f\x8b\x08 not gzip",
+    b"{",
+]
+VALIDATOR = DriftValidator()
+STATUSES = st.sampled_from([200, 204, 302, 304, 401, 429, 503]) | st.integers(100, 999)
+HEADER = st.tuples(
+    st.sampled_from(NAMES),
+    st.sampled_from(VALUES) | st.binary(max_size=40).map(lambda b: b.replace(b"\r", b"")),
+)
+
+
+class Answering:
+    """A loopback socket that answers each connection with the bytes set last, then closes."""
+
+    def __init__(self) -> None:
+        self.answer = b""
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.settimeout(5)
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        chunk = conn.recv(65536)
+                        if not chunk:
+                            break
+                        head += chunk
+                    conn.sendall(self.answer)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[Answering]:
+    server = Answering()
+    yield server
+    server.close()
+
+
+def answer_and_validate(
+    target: Answering, status: int, headers: list[tuple[bytes, bytes]], body: bytes, length: bool
+) -> None:
+    """Answer with these parts; the client's exchange, validated, is well-formed findings."""
+    lines = [b"%s: %s" % pair for pair in headers]
+    if length:
+        lines.append(b"Content-Length: %d" % len(body))
+    target.answer = b"\r\n".join(
+        [b"HTTP/1.1 %d Whatever" % status, *lines, b"Connection: close", b"", body]
+    )
+    with HttpClient(
+        target.url, timeout=2, retries=1, max_retry_after=0.01, sleep=lambda _: None
+    ) as client:
+        exchange = client.get("/api/v2/activities/count.json")
+    findings = response_findings(
+        VALIDATOR,
+        "CountActivities",
+        method="GET",
+        url=exchange.url,
+        status=exchange.status,
+        content_type=(exchange.headers or {}).get("content-type"),
+        body=exchange.body or b"",
+        error=exchange.error,
+        attempts=exchange.attempts,
+    )
+    assert_well_formed(findings, "CountActivities")
+
+
+@pytest.mark.parametrize("name", NAMES, ids=lambda n: n.decode())
+def test_every_hostile_value_of_every_header_read(target: Answering, name: bytes) -> None:
+    for value in VALUES:
+        for status in (200, 302, 429, 503):
+            answer_and_validate(target, status, [(name, value)], BODIES[0], True)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    status=STATUSES,
+    headers=st.lists(HEADER, max_size=4),
+    body=st.sampled_from(BODIES),
+    length=st.booleans(),
+)
+def test_any_status_line_and_headers_give_findings_not_exceptions(
+    target: Answering, status: int, headers: list[tuple[bytes, bytes]], body: bytes, length: bool
+) -> None:
+    answer_and_validate(target, status, headers, body, length)
