@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import signal
@@ -91,6 +92,36 @@ def test_serves_logs_and_stops_cleanly(run_mock: RunMock, signum: int) -> None:
     assert process.wait(timeout=10) == 0
     _, stderr = process.communicate(timeout=10)
     assert "t0k3n" not in stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", ["slow-body:30", "delay:30"])
+def test_stopping_with_an_answer_under_way_prints_no_traceback(
+    run_mock: RunMock, fault: str
+) -> None:
+    port = free_port()
+    process = run_mock("--port", str(port), "--fault", fault)
+    stdout = Lines(process.stdout)
+    url = f"http://127.0.0.1:{port}"
+    assert stdout.next().startswith(f"zdcontract mock serving {url}")
+    waiting = threading.Thread(
+        target=lambda: _ignore_errors(requests.get, f"{url}/api/v2/activities/count.json"),
+        daemon=True,
+    )
+    waiting.start()
+    if fault.startswith("slow-body"):
+        assert stdout.next() == "GET /api/v2/activities/count.json 200"  # the answer has begun
+    else:
+        threading.Event().wait(1.0)  # the request is in, its delay running
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=20) == 0
+    _, stderr = process.communicate(timeout=10)
+    assert "Traceback" not in stderr and "Exception in ASGI application" not in stderr, stderr
+
+
+def _ignore_errors(call: Callable[..., object], *args: object) -> None:
+    with contextlib.suppress(requests.RequestException):  # the server went away mid-answer
+        call(*args, timeout=60)
 
 
 @pytest.mark.slow

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
+import logging
 import signal
 import socket
 import threading
@@ -26,6 +28,24 @@ __all__ = ["MockServer", "serve"]
 
 _START_TIMEOUT = 10.0
 _STOP_TIMEOUT = 5.0
+
+
+class _CutShortAtStop(logging.Filter):
+    """Drop uvicorn's "Exception in ASGI application" for an answer cancelled by a stop.
+
+    A delay or a slow body still under way when the mock stops is cancelled once the
+    graceful-shutdown time is up; uvicorn logs that as an application error with a
+    traceback. It is how a stopping server ends a response, not a fault of the mock.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, asyncio.CancelledError)
+
+
+_ERRORS = logging.getLogger("uvicorn.error")
+if not any(isinstance(f, _CutShortAtStop) for f in _ERRORS.filters):
+    _ERRORS.addFilter(_CutShortAtStop())
 
 
 class MockServer:
