@@ -86,6 +86,8 @@ def test_replay_skips_what_no_operation_serves_and_reads_base64(
                 _entry("https://acme.zendesk.com/api/v2/activities/count.json", body, b64=True),
                 _entry("https://acme.zendesk.com/assets/app.js", "x" * 100, "text/javascript"),
                 _entry("https://acme.zendesk.com/api/v2/activities/count.json", "", status=0),
+                # a URL no parser reads (it used to end the replay as an internal error)
+                _entry("http://[acme/api/v2/activities/count.json", body),
             ],
         }
     }
@@ -94,8 +96,8 @@ def test_replay_skips_what_no_operation_serves_and_reads_base64(
     code, out, _ = zd(["validate", "--har", str(path)], capsys)
     assert code == 1
     first = out.splitlines()[0]
-    assert "3 entries, 1 validated (CountActivities 1)" in first
-    assert "1 matching no operation" in first and "1 without a response" in first
+    assert "4 entries, 1 validated (CountActivities 1)" in first
+    assert "2 matching no operation" in first and "1 without a response" in first
     assert "type-mismatch" in out and "/count/value" in out
 
 

@@ -153,7 +153,10 @@ class Spec:
         Zendesk accepts a ``.json`` suffix on every path and clients use it; literal segments
         win over templates, so ``/activities/count`` is CountActivities, never ShowActivity.
         """
-        path = unquote(urlsplit(url).path) or "/"
+        try:
+            path = unquote(urlsplit(url).path) or "/"
+        except ValueError:  # "http://[x": no URL parser reads it, so no operation serves it
+            raise UsageError(f"{url[:200]!r} is not a URL") from None
         candidates = [path]
         if path.endswith(".json"):
             candidates.append(path[: -len(".json")])
