@@ -10,13 +10,19 @@ unparseable URLs and dates, bytes beyond ASCII.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import zendesk_bodies as zb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from loopback import QuietHandler, serving
+from reliability._helpers import complete_reports, run_cli
 from reliability.test_never_raises import assert_well_formed
 
 from zdcontract.drift import DriftValidator
@@ -160,3 +166,41 @@ def test_any_status_line_and_headers_give_findings_not_exceptions(
     target: Answering, status: int, headers: list[tuple[bytes, bytes]], body: bytes, length: bool
 ) -> None:
     answer_and_validate(target, status, headers, body, length)
+
+
+@pytest.mark.parametrize("link", ["http://[x/api/v2/activities", "http://127.0.0.1:99999/x"])
+def test_links_no_parser_reads_are_violations_not_crashes(tmp_path: Path, link: str) -> None:
+    """Pagination links and url self-links that cannot be followed, with --record on."""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            if "/count" in self.path:
+                answer: dict[str, Any] = zb.count()
+            else:
+                answer = zb.cursor_page(1)
+                answer["meta"]["has_more"] = True
+                answer["links"] = {"next": link, "prev": link}
+                for item in answer["activities"]:
+                    item["url"] = link
+            body = zb.dumps(answer)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serving(Handler) as url:
+        finished = run_cli(
+            ["run", "--base-url", url, "--seed", "1", "--max-examples", "1", "--rate-limit",
+             "60000/min", "--no-baseline", "--report-dir", str(tmp_path / "reports"),
+             "--record", str(tmp_path / "run.har")],
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert finished.returncode == 1, finished.output
+    data = complete_reports(tmp_path / "reports")
+    messages = [f["message"] for f in data["findings"] if f["kind"] == "semantic-violation"]
+    if link.startswith("http://["):
+        assert any(m.endswith("is not a URL") for m in messages), messages
+    transport = [f["message"] for f in data["findings"] if f["kind"] == "transport-error"]
+    assert any("not sent" in m or "attempts" in m for m in transport), data["findings"]
+    assert json.loads((tmp_path / "run.har").read_text())["log"]["entries"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Iterable, Mapping
@@ -135,9 +136,7 @@ class HarRecorder:
                 "httpVersion": "HTTP/1.1",
                 "cookies": [],
                 "headers": self._headers(request_headers),
-                "queryString": [
-                    {"name": k, "value": v} for k, v in parse_qsl(urlsplit(url).query, True)
-                ],
+                "queryString": [{"name": k, "value": v} for k, v in _query(url)],
                 "headersSize": -1,
                 "bodySize": 0,
             },
@@ -191,7 +190,10 @@ def mask_url(url: str, secrets: Iterable[str] = ()) -> str:
     for secret in secrets:
         if secret:
             url = url.replace(secret, MASK)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[x": no parser reads it, so mask any userinfo by shape
+        return _USERINFO.sub(rf"//\1:{MASK}@", url)
     netloc = parts.netloc
     if "@" in netloc:
         userinfo, _, host = netloc.rpartition("@")
@@ -203,6 +205,17 @@ def mask_url(url: str, secrets: Iterable[str] = ()) -> str:
     else:
         query = parts.query
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+_USERINFO = re.compile(r"//([^/@:]*):[^/@]*@")
+
+
+def _query(url: str) -> list[tuple[str, str]]:
+    """The query parameters of ``url`` (none when no parser reads it)."""
+    try:
+        return parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    except ValueError:
+        return []
 
 
 def _secret_header(name: str) -> bool:

@@ -72,8 +72,12 @@ class CheckContext:
         return self.cursor or self.offset
 
 
-def _host(url: str) -> str:
-    return urlsplit(url).netloc
+def _host(url: str) -> str | None:
+    """The host (and port) of ``url``; None when no URL parser reads it (``http://[x``)."""
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return None
 
 
 def _check_page(ctx: CheckContext, check: str, body: dict[str, Any], walk: Walk, page: int) -> None:
@@ -107,11 +111,16 @@ def _check_page(ctx: CheckContext, check: str, body: dict[str, Any], walk: Walk,
 
 
 def _check_link(ctx: CheckContext, check: str, link: Any, where: str) -> None:
-    if isinstance(link, str) and _host(link) != ctx.account_host:
+    if not isinstance(link, str):
+        return
+    host = _host(link)
+    if host is None:
+        ctx.violation(check, "ListActivities", f"link {link[:200]!r} is not a URL", where)
+    elif host != ctx.account_host:
         ctx.violation(
             check,
             "ListActivities",
-            f"link points at {_host(link) or 'no host'}, not the account's host {ctx.account_host}",
+            f"link points at {host or 'no host'}, not the account's host {ctx.account_host}",
             where,
         )
 
@@ -332,11 +341,13 @@ def show_matches_list(ctx: CheckContext) -> str | None:
                 "/activities/*/url",
             )
             continue
-        if _host(url) != ctx.account_host:
+        host = _host(url)
+        if host != ctx.account_host:
+            where = "is not a URL" if host is None else f"is on {host}, not {ctx.account_host}"
             ctx.violation(
                 "url-self-link",
                 "ListActivities",
-                f"activity {ident} url is on {_host(url)}, not {ctx.account_host}",
+                f"activity {ident} url {where}",
                 "/activities/*/url",
             )
             continue

@@ -275,7 +275,12 @@ class HttpClient:
         url = self.url_for(path_or_url)
         exchange = Exchange(method, url, dict(params or {}))  # repeated keys: last shown
         sent_headers: dict[str, str | None] = dict(headers or {})
-        if _origin(url) != self._origin:
+        try:
+            origin = _origin(url)
+        except ValueError as exc:  # a link no URL parser reads: nothing can be sent to it
+            exchange.error, exchange.attempts = f"InvalidURL: {exc}", 0
+            return exchange
+        if origin != self._origin:
             # A link in a body may name any host: the account's credentials stay home.
             sent_headers["Authorization"] = None  # requests drops the session's header
         backoff = 0.5

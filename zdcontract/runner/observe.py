@@ -50,13 +50,14 @@ def response_findings(
     """Every deviation of one response (or its transport error), each with a reproducer."""
     if error is not None:
         kind = Kind.TRANSPORT_ERROR
+        tries = f"after {attempts} attempts" if attempts else "not sent"
         return [
             Finding(
                 kind=kind,
                 severity=validator.policy.severity_of(kind),
                 operation=operation,
                 path="",
-                message=f"{error} (after {attempts} attempts)",
+                message=f"{error} ({tries})",
                 fingerprint=fingerprint(operation, kind, "", error.split(":", 1)[0]),
                 request=curl_command(method, url, credentials),
             )
