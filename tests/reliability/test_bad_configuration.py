@@ -244,6 +244,12 @@ RUN_CASES = [
     (["--operation", "Nope"], "unknown operation 'Nope'"),
     (["--operation", "CountActivities", "--operation", "Nope"], "unknown operation 'Nope'"),
     (["--base-url", "ftp://acme.example"], "--base-url must start with"),
+    # A webhook the run could only fail to call at its end is refused at its start.
+    (["--notify-url", "http://[hooks/secret"], "'--notify-url': not a URL a client can parse"),
+    (["--notify-url", "http://hooks.example:99999/x"], "'--notify-url': not a URL a client"),
+    (["--notify-url", "ftp://hooks.example/x"], "'--notify-url': not an http(s) URL"),
+    (["--notify-url", "hooks.example/x"], "'--notify-url': not an http(s) URL"),
+    (["--notify-url", "https:///x"], "'--notify-url': an http(s) URL without a host"),
     (["--subdomain", "acme.zendesk.com/x"], "--subdomain"),
     (["--spec", "{missing}"], "no such file"),
     (["--spec", "{directory}"], "is a directory"),

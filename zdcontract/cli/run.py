@@ -19,6 +19,7 @@ from rich.table import Table
 
 from ..drift.findings import safe_text
 from ..monitor import Classification, HarRecorder
+from ..monitor.notify import webhook_problem
 from ..monitor.session import MonitorOptions, check_writable, finish_run, select_baseline
 from ..reports import redact_result
 from ..results import RunResult
@@ -69,6 +70,16 @@ def _finite_seconds(_ctx: click.Context, _param: click.Parameter, value: Any) ->
     if value is not None and not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a number of seconds")
     return value
+
+
+def _webhook(_ctx: click.Context, _param: click.Parameter, value: Any) -> str | None:
+    """An http(s) URL with a host: checked before the run, not once the alert is due."""
+    if value is None:
+        return None
+    problem = webhook_problem(str(value))
+    if problem is not None:
+        raise click.BadParameter(problem)
+    return str(value)
 
 
 def _setting_type(param: click.Option) -> tuple[tuple[type, ...], str]:
@@ -317,6 +328,7 @@ def _interrupts() -> Iterator[_Interrupts]:
     "--notify-url",
     envvar=f"{ENV_PREFIX}_NOTIFY_URL",
     metavar="URL",
+    callback=_webhook,
     help="POST a JSON summary of new drift here (Slack-compatible); never fails the run",
 )
 @click.option(

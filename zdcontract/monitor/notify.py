@@ -18,7 +18,7 @@ from .._version import __version__
 from ..results import RunResult
 from .baseline import Classification
 
-__all__ = ["MAX_LISTED", "TIMEOUT", "alert_payload", "post_json"]
+__all__ = ["MAX_LISTED", "TIMEOUT", "alert_payload", "post_json", "webhook_problem"]
 
 #: Seconds to wait for the webhook.
 TIMEOUT = 10.0
@@ -74,8 +74,9 @@ def post_json(url: str, payload: Mapping[str, Any], *, timeout: float = TIMEOUT)
     The line names the webhook by scheme and host only: a Slack webhook's path is its secret.
     """
     where = _public(url)
-    if urlsplit(url).scheme not in ("http", "https"):
-        return f"webhook {where} is not an http(s) URL; the alert was not delivered"
+    problem = webhook_problem(url)
+    if problem is not None:
+        return f"webhook {where}: {problem}; the alert was not delivered"
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -95,8 +96,28 @@ def post_json(url: str, payload: Mapping[str, Any], *, timeout: float = TIMEOUT)
         return f"webhook {where} failed: {text}; the alert was not delivered"
 
 
+def webhook_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as a webhook (None: an http(s) URL with a host).
+
+    The text never quotes the URL: a webhook's path is its secret.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port beyond 65535
+    except ValueError:
+        return "not a URL a client can parse"
+    if parts.scheme not in ("http", "https"):
+        return "not an http(s) URL"
+    if not parts.hostname:
+        return "an http(s) URL without a host"
+    return None
+
+
 def _public(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "(unparseable URL)"
     try:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
