@@ -244,6 +244,9 @@ RUN_CASES = [
     (["--operation", "Nope"], "unknown operation 'Nope'"),
     (["--operation", "CountActivities", "--operation", "Nope"], "unknown operation 'Nope'"),
     (["--base-url", "ftp://acme.example"], "--base-url must start with"),
+    (["--base-url", "http://[acme"], "--base-url is not a URL a client can parse"),
+    (["--base-url", "http://acme.example:99999"], "--base-url is not a URL a client can parse"),
+    (["--base-url", "https://"], "--base-url names no host"),
     # A webhook the run could only fail to call at its end is refused at its start.
     (["--notify-url", "http://[hooks/secret"], "'--notify-url': not a URL a client can parse"),
     (["--notify-url", "http://hooks.example:99999/x"], "'--notify-url': not a URL a client"),

@@ -111,10 +111,14 @@ class Options:
         profile = reader.text("zd_mock_profile", "zendesk")
         _choice("zd_mock_profile", profile, PROFILES)
         base_url = reader.text("zd_base_url") or None
-        if base_url and not base_url.startswith(("http://", "https://")):
-            raise pytest.UsageError(
-                f"--zd-base-url must start with http:// or https:// (got {base_url!r})"
-            )
+        if base_url:
+            # Here, not at the top: pytest loads this module in every session, and the
+            # runner package brings schemathesis with it.
+            from ..runner.config import base_url_problem
+
+            problem = base_url_problem(base_url)
+            if problem is not None:
+                raise pytest.UsageError(f"--zd-base-url {problem} (got {base_url[:200]!r})")
         return cls(
             contract=bool(config.getoption("zd_contract") or config.getini("zd_contract")),
             base_url=base_url.rstrip("/") if base_url else None,

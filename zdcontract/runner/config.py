@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from .credentials import Credentials
 
-__all__ = ["DEFAULT_OPERATIONS", "LIVE_RATE_LIMIT", "RunConfig"]
+__all__ = ["DEFAULT_OPERATIONS", "LIVE_RATE_LIMIT", "RunConfig", "base_url_problem"]
 
 DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 #: Requests per minute against a live account unless told otherwise: half of the smallest
@@ -16,6 +17,20 @@ DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 LIVE_RATE_LIMIT = 100.0
 #: Requests a live run may send unless told otherwise.
 LIVE_BUDGET = 1000
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a target's base URL (None: it can), said for a user."""
+    if not url.startswith(("http://", "https://")):
+        return "must start with http:// or https://"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port beyond 65535
+    except ValueError as exc:
+        return f"is not a URL a client can parse ({exc})"
+    if not parts.hostname:
+        return "names no host"
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,10 +60,10 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.base_url and self.subdomain:
             raise UsageError("give either --base-url or --subdomain, not both")
-        if self.base_url and not self.base_url.startswith(("http://", "https://")):
-            raise UsageError(
-                f"--base-url must start with http:// or https:// (got '{self.base_url}')"
-            )
+        if self.base_url:
+            problem = base_url_problem(self.base_url)
+            if problem is not None:
+                raise UsageError(f"--base-url {problem} (got {self.base_url[:200]!r})")
         if self.subdomain is not None and not self.subdomain.replace("-", "").isalnum():
             raise UsageError(
                 f"--subdomain must be a Zendesk subdomain such as 'acme' (got '{self.subdomain}')"
