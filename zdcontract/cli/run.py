@@ -19,13 +19,12 @@ from rich.table import Table
 
 from ..drift.findings import safe_text
 from ..monitor import Classification, HarRecorder
-from ..monitor.notify import webhook_problem
 from ..monitor.session import MonitorOptions, check_writable, finish_run, select_baseline
 from ..reports import redact_result
 from ..results import RunResult
 from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
-from ..runner.config import DEFAULT_OPERATIONS
+from ..runner.config import DEFAULT_OPERATIONS, http_url_problem
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
@@ -76,7 +75,7 @@ def _webhook(_ctx: click.Context, _param: click.Parameter, value: Any) -> str | 
     """An http(s) URL with a host: checked before the run, not once the alert is due."""
     if value is None:
         return None
-    problem = webhook_problem(str(value))
+    problem = http_url_problem(str(value))
     if problem is not None:
         raise click.BadParameter(problem)
     return str(value)

@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 
 from .._version import __version__
 from ..results import RunResult
+from ..runner.config import http_url_problem
 from .baseline import Classification
 
-__all__ = ["MAX_LISTED", "TIMEOUT", "alert_payload", "post_json", "webhook_problem"]
+__all__ = ["MAX_LISTED", "TIMEOUT", "alert_payload", "post_json"]
 
 #: Seconds to wait for the webhook.
 TIMEOUT = 10.0
@@ -74,7 +75,7 @@ def post_json(url: str, payload: Mapping[str, Any], *, timeout: float = TIMEOUT)
     The line names the webhook by scheme and host only: a Slack webhook's path is its secret.
     """
     where = _public(url)
-    problem = webhook_problem(url)
+    problem = http_url_problem(url)
     if problem is not None:
         return f"webhook {where}: {problem}; the alert was not delivered"
     data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -94,23 +95,6 @@ def post_json(url: str, payload: Mapping[str, Any], *, timeout: float = TIMEOUT)
         reason = getattr(exc, "reason", None) or exc
         text = " ".join(str(reason).split()) or type(exc).__name__
         return f"webhook {where} failed: {text}; the alert was not delivered"
-
-
-def webhook_problem(url: str) -> str | None:
-    """What makes ``url`` unusable as a webhook (None: an http(s) URL with a host).
-
-    The text never quotes the URL: a webhook's path is its secret.
-    """
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port beyond 65535
-    except ValueError:
-        return "not a URL a client can parse"
-    if parts.scheme not in ("http", "https"):
-        return "not an http(s) URL"
-    if not parts.hostname:
-        return "an http(s) URL without a host"
-    return None
 
 
 def _public(url: str) -> str:

@@ -114,9 +114,9 @@ class Options:
         if base_url:
             # Here, not at the top: pytest loads this module in every session, and the
             # runner package brings schemathesis with it.
-            from ..runner.config import base_url_problem
+            from ..runner.config import http_url_problem
 
-            problem = base_url_problem(base_url)
+            problem = http_url_problem(base_url)
             if problem is not None:
                 raise pytest.UsageError(f"--zd-base-url {problem} (got {base_url[:200]!r})")
         return cls(

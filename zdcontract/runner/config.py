@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from ..errors import UsageError
 from .credentials import Credentials
 
-__all__ = ["DEFAULT_OPERATIONS", "LIVE_RATE_LIMIT", "RunConfig", "base_url_problem"]
+__all__ = ["DEFAULT_OPERATIONS", "LIVE_RATE_LIMIT", "RunConfig", "http_url_problem"]
 
 DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 #: Requests per minute against a live account unless told otherwise: half of the smallest
@@ -19,8 +19,12 @@ LIVE_RATE_LIMIT = 100.0
 LIVE_BUDGET = 1000
 
 
-def base_url_problem(url: str) -> str | None:
-    """Why ``url`` cannot be a target's base URL (None: it can), said for a user."""
+def http_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be sent a request (None: it can), said for a user.
+
+    For a target's base URL and a webhook alike. The text never quotes the URL (a
+    webhook's path is its secret): http(s) scheme, parseable, a port in range, a host.
+    """
     if not url.startswith(("http://", "https://")):
         return "must start with http:// or https://"
     try:
@@ -61,7 +65,7 @@ class RunConfig:
         if self.base_url and self.subdomain:
             raise UsageError("give either --base-url or --subdomain, not both")
         if self.base_url:
-            problem = base_url_problem(self.base_url)
+            problem = http_url_problem(self.base_url)
             if problem is not None:
                 raise UsageError(f"--base-url {problem} (got {self.base_url[:200]!r})")
         if self.subdomain is not None and not self.subdomain.replace("-", "").isalnum():
