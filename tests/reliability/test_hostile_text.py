@@ -112,3 +112,12 @@ def test_a_malformed_redirect_location_is_an_answer_not_a_crash(tmp_path: Path) 
     data = complete_reports(tmp_path / "reports")
     undocumented = {f["status"] for f in data["findings"] if f["kind"] == "undocumented-status"}
     assert undocumented == {302}, data["findings"]
+
+
+def test_an_error_line_quoting_a_name_escapes_its_control_characters(tmp_path: Path) -> None:
+    """A usage error quotes what it could not use; a bell or a bidi override stays text."""
+    name = "report\a\u202eslmx.json"
+    finished = run_cli(["validate", name, "-o", "CountActivities"], cwd=tmp_path)
+    assert finished.returncode == 2, finished.output
+    stderr = finished.stderr.decode("utf-8")
+    assert stderr.count("\n") == 1 and "report\\u0007\\u202eslmx.json" in stderr, stderr
