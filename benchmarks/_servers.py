@@ -15,7 +15,10 @@ from ._common import ROOT, free_port, wait_for_port
 
 __all__ = ["find_prism", "serve"]
 
-PRISM_CANDIDATES = ("/tmp/prism/node_modules/.bin/prism",)
+PRISM_CANDIDATES = (
+    str(ROOT / "tests" / "foreign" / "node" / "node_modules" / ".bin" / "prism"),
+    "/tmp/prism/node_modules/.bin/prism",
+)
 
 
 def find_prism() -> str | None:
