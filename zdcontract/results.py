@@ -16,6 +16,7 @@ from .drift.findings import Finding, Severity, safe_text
 __all__ = [
     "REPORT_SCHEMA_VERSION",
     "CheckOutcome",
+    "Exercised",
     "OperationStats",
     "RequestTally",
     "RunResult",
@@ -23,7 +24,7 @@ __all__ = [
 ]
 
 #: Version of the JSON report's schema (zdcontract/reports/report.schema.json).
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -38,14 +39,32 @@ class Target:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OperationStats:
-    """What happened per operation: requests sent, statuses seen, time spent."""
+    """What happened per operation: every request sent accounted for, and the time spent.
+
+    ``requests == answered + transport_errors + retried``: every attempt sent was the
+    final answer of a request, its final transport error, or retried (``retries`` says
+    why: ``reset``, ``timeout``, ``truncated``, ``5xx``, ``429``...). A link refused before
+    anything was sent counts in ``not_sent`` only.
+    """
 
     operation: str
     requests: int = 0
-    statuses: Mapping[str, int] = field(default_factory=dict)  # "200" -> count
+    statuses: Mapping[str, int] = field(default_factory=dict)  # final answers: "200" -> count
     transport_errors: int = 0
-    rate_limited: int = 0
+    not_sent: int = 0
+    retries: Mapping[str, int] = field(default_factory=dict)
+    rate_limited: int = 0  # 429 answers, retried or final
     total_seconds: float = 0.0
+
+    @property
+    def answered(self) -> int:
+        """Requests that ended with an answer (any status)."""
+        return sum(self.statuses.values())
+
+    @property
+    def retried(self) -> int:
+        """Attempts that were retried, whatever the cause."""
+        return sum(self.retries.values())
 
 
 @dataclass(slots=True)
@@ -55,21 +74,45 @@ class RequestTally:
     requests: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     transport_errors: int = 0
+    not_sent: int = 0
+    retries: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0
     seconds: float = 0.0
     cases: int = 0
+    validated: int = 0  # answers validated against a documented response
 
     def record(
-        self, *, attempts: int, status: int | None, seconds: float = 0.0, rate_limited: int = 0
+        self,
+        *,
+        attempts: int,
+        status: int | None,
+        seconds: float = 0.0,
+        rate_limited: int = 0,
+        retries: Mapping[str, int] | None = None,
     ) -> None:
-        """Count one exchange; ``status=None`` is a transport error."""
+        """Count one request; ``status=None`` is a transport error (not sent: 0 attempts)."""
         self.requests += attempts
         self.seconds += seconds
         self.rate_limited += rate_limited
-        if status is None:
+        self.retries.update(retries or {})
+        if status is not None:
+            self.statuses[str(status)] += 1
+        elif attempts:
             self.transport_errors += 1
         else:
-            self.statuses[str(status)] += 1
+            self.not_sent += 1
+
+    def add(self, other: RequestTally) -> None:
+        """Add another tally's counts (a pytest-xdist worker's) to this one."""
+        self.requests += other.requests
+        self.statuses.update(other.statuses)
+        self.transport_errors += other.transport_errors
+        self.not_sent += other.not_sent
+        self.retries.update(other.retries)
+        self.rate_limited += other.rate_limited
+        self.seconds += other.seconds
+        self.cases += other.cases
+        self.validated += other.validated
 
     def stats(self, operation: str) -> OperationStats:
         """The frozen statistics for a report."""
@@ -78,29 +121,61 @@ class RequestTally:
             requests=self.requests,
             statuses=dict(self.statuses),
             transport_errors=self.transport_errors,
+            not_sent=self.not_sent,
+            retries=dict(sorted(self.retries.items())),
             rate_limited=self.rate_limited,
             total_seconds=round(self.seconds, 3),
         )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CheckOutcome:
-    """One check of one operation (``schema``, ``pagination-cursor``...), and its verdict.
+class Exercised:
+    """What a check went through: requests it sent, pages and records it read, answers
+    it validated. A check that read nothing proved nothing."""
 
-    ``fingerprints`` names the findings the check produced; an empty tuple means it passed.
-    ``skipped`` carries a reason when the check could not run (budget spent, no data).
+    requests: int = 0
+    pages: int = 0
+    records: int = 0
+    validated: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        """JSON-ready counts."""
+        return {
+            "requests": self.requests,
+            "pages": self.pages,
+            "records": self.records,
+            "validated": self.validated,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckOutcome:
+    """One check of one operation (``schema``, ``pagination-cursor``...), and what it did.
+
+    ``fingerprints`` names the findings the check produced. ``not_exercised`` says why a
+    check that went through nothing proved nothing (its own ``not-exercised`` finding is
+    among the fingerprints); such a check never counts as passed.
     """
 
     operation: str
     check: str
     fingerprints: tuple[str, ...] = ()
     cases: int = 0
-    skipped: str | None = None
+    exercised: Exercised = field(default_factory=Exercised)
+    not_exercised: str | None = None
+
+    def __post_init__(self) -> None:
+        # A reason can quote what the target sent (a link, a status line): one printable
+        # line, as every text of a Finding is.
+        if self.not_exercised is not None:
+            reason = safe_text(self.not_exercised)
+            if reason != self.not_exercised:
+                object.__setattr__(self, "not_exercised", reason)
 
     @property
     def passed(self) -> bool:
-        """Whether the check ran and found nothing."""
-        return self.skipped is None and not self.fingerprints
+        """Whether the check exercised something and found nothing."""
+        return self.not_exercised is None and not self.fingerprints
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -82,7 +82,7 @@ def test_recording_twice_under_one_check_merges_the_outcome() -> None:
     recorder.record([], operation="CountActivities", check="t.py::test_a", skipped="why")
     (outcome,) = recorder.checks.values()
     assert outcome.fingerprints == ("CountActivities|type-mismatch|/count/value",)
-    assert outcome.skipped == "why"
+    assert outcome.not_exercised == "why"
 
 
 def test_failing_honours_the_threshold_and_the_baseline() -> None:

@@ -188,15 +188,20 @@ def completed(run: Played) -> dict[str, Any]:
         attempts = entry["_zdcontract"]["attempts"]
         limit = TRANSPORT_ATTEMPTS if "error" in entry["_zdcontract"] else RATE_LIMIT_ATTEMPTS
         assert 1 <= attempts <= limit, entry["_zdcontract"]
-    # The mock heard exactly the attempts the recording claims (the probe aside), a request
-    # cut short by the spent budget included: the bound on the attempts holds on the
-    # server's side, not only in what the client says.
+    # The mock heard exactly the attempts the recording claims (the probe included: it is a
+    # CountActivities request like any other), a request cut short by the spent budget
+    # included: the bound on the attempts holds on the server's side, not only in what the
+    # client says.
     claimed: Counter[str] = Counter()
     for entry in entries:
         claimed[target_of(entry["request"]["url"])] += entry["_zdcontract"]["attempts"]
-    heard = Counter(target_of(s.target) for s in run.seen[1:])
+    heard = Counter(target_of(s.target) for s in run.seen)
     assert claimed == heard, (claimed - heard, heard - claimed)
-    assert data["summary"]["requests"] == len(run.seen) - 1
+    assert data["summary"]["requests"] == len(run.seen)
+    # Every request sent is accounted for: answered, failed, or retried for a cause.
+    for op in data["operations"]:
+        assert op["requests"] == op["answered"] + op["transport_errors"] + op["retried"], op
+        assert op["retried"] == sum(op["retries"].values()), op
     return data
 
 
@@ -238,11 +243,18 @@ def test_transport_faults_become_transport_error_findings_after_bounded_retries(
         assert f"after {TRANSPORT_ATTEMPTS} attempts" in finding["message"]
         assert finding["request"].startswith("curl ")
     assert sum(op["transport_errors"] for op in data["operations"]) >= len(found)
-    # every fault fires: each case took exactly the four attempts, no more
-    entries = har_entries(run.har)
+    # every fault fires: each case took exactly the four attempts, no more (the probe, the
+    # first entry, came before the fault was armed)
+    entries = har_entries(run.har)[1:]
     assert entries and all(e["_zdcontract"]["attempts"] == TRANSPORT_ATTEMPTS for e in entries)
     assert all(e["_zdcontract"]["error"].startswith(error) for e in entries)
     assert len(run.seen) == run.scenario.budget  # the budget, and not one request more
+    # every attempt but the last of each request was retried, and counted by its cause
+    cause = {"reset": "reset", "truncate": "truncated"}.get(name, "timeout")
+    retries = Counter()
+    for op in data["operations"]:
+        retries.update(op["retries"])
+    assert retries[cause] == sum(e["_zdcontract"]["attempts"] - 1 for e in entries), retries
 
 
 def test_an_html_gateway_page_is_an_undocumented_status_not_retried(
@@ -262,9 +274,11 @@ def test_503_with_retry_after_is_waited_out_and_counted(
     run = outcome(played, "status-503")
     data = completed(run)
     assert retry_after_honoured(run) >= 1
-    waited = sum(op["rate_limited"] for op in data["operations"])
-    assert 1 <= waited <= sum(1 for s in run.seen if s.status == 503)
-    assert any("rate limited" in note for note in data["run"]["notes"])
+    # A 503 is a server error that was retried, never a rate-limit event.
+    retried = sum(op["retries"].get("5xx", 0) for op in data["operations"])
+    assert 1 <= retried <= sum(1 for s in run.seen if s.status == 503)
+    assert sum(op["rate_limited"] for op in data["operations"]) == 0
+    assert not any("rate limited" in note for note in data["run"]["notes"])
     # a 503 that outlasts its retries is drift; one that was waited out is not
     final = {e["response"]["status"] for e in har_entries(run.har)}
     drift_503 = any(f["status"] == 503 for f in data["findings"])
@@ -283,7 +297,11 @@ def test_a_429_storm_is_rate_limit_events_never_drift(
     assert sum(op["rate_limited"] for op in data["operations"]) >= 1
     assert any("rate limited" in note for note in data["run"]["notes"])
     assert not [f for f in data["findings"] if f["status"] == 429]
-    assert any("budget" in note for note in data["run"]["notes"])
+    retried = sum(op["retries"].get("429", 0) for op in data["operations"])
+    assert retried >= 1 and retried <= storm
+    # it ended on the budget, or because the target kept answering 429 after every retry
+    notes = data["run"]["notes"]
+    assert any("budget" in note or "in a row" in note for note in notes), notes
 
 
 def test_a_target_that_resets_every_connection_is_one_line_exit_2(

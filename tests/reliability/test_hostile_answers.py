@@ -131,7 +131,7 @@ def answer_and_validate(
         [b"HTTP/1.1 %d Whatever" % status, *lines, b"Connection: close", b"", body]
     )
     with HttpClient(
-        target.url, timeout=2, retries=1, max_retry_after=0.01, sleep=lambda _: None
+        target.url, timeout=2, retries=1, max_wait=0.01, sleep=lambda _: None
     ) as client:
         exchange = client.get("/api/v2/activities/count.json")
     findings = response_findings(

@@ -95,7 +95,7 @@ NOT_FOUND = finding(
 
 
 def sample_result(**changes: Any) -> RunResult:
-    """A run over three operations: failed, passed, skipped checks and one unassigned finding."""
+    """Three operations: failed, passed, not-exercised checks and an unassigned finding."""
     result = RunResult(
         tool_version="0.1.0",
         started_at="2025-03-01T10:00:00Z",
@@ -155,7 +155,7 @@ def sample_result(**changes: Any) -> RunResult:
             CheckOutcome(
                 operation="ShowActivity",
                 check="pagination-cursor",
-                skipped="not a paginated operation",
+                not_exercised="not a paginated operation",
             ),
         ),
         exit_code=1,

@@ -52,7 +52,7 @@ def test_all_known_drift_passes_in_every_format() -> None:
     assert "known: accepted by the baseline" in (schema.findtext("system-out") or "")
     markdown = render_markdown(result)
     assert markdown.splitlines()[2].startswith("✅ **No new drift at or above warning**")
-    assert "2 passed, 0 with findings, 3 with known drift only, 1 skipped" in markdown
+    assert "2 passed, 0 with findings, 3 with known drift only, 1 not exercised" in markdown
     assert "(known)" in markdown
     html = render_html(result)
     # Four rows: three checks and the unassigned transport error, all accepted drift.

@@ -65,7 +65,7 @@ def test_shows_verdict_cards_and_tables() -> None:
     assert "<strong>4 findings at or above warning</strong>" in text
     assert '<div class="card breaking"><div class="value">2</div>breaking</div>' in text
     assert "<td>200 ×115, 429 ×3</td>" in text
-    assert '<td class="outcome skip">– skip</td>' in text
+    assert "<td class=\"outcome not-exercised\">∅ not exercised</td>" in text
     assert "<td>not a paginated operation</td>" in text
     assert '<tr class="breaking">' in text and '<span class="sev info">info</span>' in text
     assert "<dd><code>1234567</code> (max examples 50)</dd>" in text

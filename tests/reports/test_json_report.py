@@ -86,20 +86,29 @@ def test_layout() -> None:
     assert data["operations"][0] == {
         "operation": "ListActivities",
         "requests": 120,
+        "answered": 118,
         "statuses": {"200": 115, "429": 3},
         "transport_errors": 2,
+        "not_sent": 0,
+        "retried": 0,
+        "retries": {},
         "rate_limited": 3,
         "total_seconds": 20.0,
     }
     assert data["checks"][1] == {
         "operation": "ListActivities",
         "check": "pagination-cursor",
+        "outcome": "fail",
         "passed": False,
+        "reason": None,
         "skipped": None,
+        "exercised": {"requests": 0, "pages": 0, "records": 0, "validated": 0},
         "cases": 10,
         "fingerprints": [CURSOR.fingerprint],
     }
-    assert data["checks"][-1]["skipped"] == "not a paginated operation"
+    assert data["checks"][-1]["outcome"] == "not-exercised"
+    assert data["checks"][-1]["passed"] is False
+    assert data["checks"][-1]["reason"] == "not a paginated operation"
     assert data["findings"][0] == VIA.to_dict()
     assert data["findings"][0]["count"] == 100
     assert len(data["findings"][0]["examples"]) == 5
@@ -117,7 +126,7 @@ def test_text_is_indented_utf8_with_a_final_newline() -> None:
     text = render_json(sample_result(spec="spéc.yaml"))
 
     assert text.endswith("}\n")
-    assert '\n  "schema_version": "1.0",' in text
+    assert '\n  "schema_version": "1.1",' in text
     assert "spéc.yaml" in text
 
 

@@ -99,12 +99,12 @@ def test_fail_on_info_fails_the_info_finding_too() -> None:
     assert status is not None and status.get("type") == "info"
 
 
-def test_skipped_check_carries_its_reason() -> None:
+def test_a_check_not_exercised_is_never_a_pass_and_carries_its_reason() -> None:
     suite = parse(render_junit(sample_result()))
 
     skipped = case(suite, "zdcontract.ShowActivity", "pagination-cursor").find("skipped")
     assert skipped is not None
-    assert skipped.get("message") == "not a paginated operation"
+    assert skipped.get("message") == "not exercised: not a paginated operation"
 
 
 def test_properties_describe_the_run() -> None:

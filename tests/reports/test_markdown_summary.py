@@ -38,8 +38,9 @@ def test_has_status_line_and_tables() -> None:
     text = render_markdown(sample_result())
 
     assert text.startswith("## zdcontract drift report\n\n❌ **4 findings at or above warning**")
-    assert "| Operation | Requests | Statuses | Transport errors | Rate limited | Time |" in text
-    assert "| `ListActivities` | 120 | 200 ×115, 429 ×3 | 2 | 3 | 20.0 s |" in text
+    header = "| Operation | Requests | Answers | Retried | Transport errors | Not sent | Time |"
+    assert header in text
+    assert "| `ListActivities` | 120 | 200 ×115, 429 ×3 | 0 | 2 | 0 | 20.0 s |" in text
     assert "| Kind | 🔴 Breaking | 🟠 Warning | 🔵 Info | Total |" in text
     assert "| `unexpected-null` | 1 | · | · | 1 |" in text
     assert "| **Total** | **2** | **2** | **1** | **5** |" in text

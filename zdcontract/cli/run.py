@@ -21,6 +21,7 @@ from ..drift.findings import safe_text
 from ..monitor import Classification, HarRecorder
 from ..monitor.session import MonitorOptions, check_writable, finish_run, select_baseline
 from ..reports import redact_result
+from ..reports._summary import format_retries
 from ..results import RunResult
 from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
@@ -455,14 +456,18 @@ def _ci_run_url() -> str | None:
 
 def _summary(console: Console, result: RunResult, classification: Classification) -> None:
     requests = Table(title="Requests", title_justify="left", show_edge=False)
-    for column in ("operation", "requests", "statuses", "transport errors", "rate limited"):
+    for column in ("operation", "requests", "answers", "retried", "transport errors"):
         requests.add_column(
-            column, justify="left" if column in ("operation", "statuses") else "right"
+            column, justify="right" if column in ("requests", "transport errors") else "left"
         )
     for op in result.operations:
         statuses = ", ".join(f"{k}×{v}" for k, v in sorted(op.statuses.items()))
         requests.add_row(
-            op.operation, str(op.requests), statuses, str(op.transport_errors), str(op.rate_limited)
+            op.operation,
+            str(op.requests),
+            statuses,
+            format_retries(op.retries) or "0",
+            str(op.transport_errors + op.not_sent),
         )
     console.print(requests)
     if not result.findings:

@@ -41,6 +41,7 @@ class Kind(str, Enum):
     MALFORMED_BODY = "malformed-body"
     SEMANTIC_VIOLATION = "semantic-violation"
     TRANSPORT_ERROR = "transport-error"
+    NOT_EXERCISED = "not-exercised"  # a check or an operation the run could not exercise
 
     def __str__(self) -> str:
         return self.value
@@ -68,9 +69,11 @@ class Severity(str, Enum):
 
 _RANK = {Severity.BREAKING: 2, Severity.WARNING: 1, Severity.INFO: 0}
 
-#: Severity of each kind unless a policy says otherwise. Two kinds are refined by context
+#: Severity of each kind unless a policy says otherwise. Three kinds are refined by context
 #: (see SeverityPolicy.severity_of): a missing field the schema lists as ``required`` is
-#: breaking, and an undocumented 5xx status is breaking while an undocumented 4xx is info.
+#: breaking; an undocumented 5xx status is breaking while an undocumented 4xx is info; an
+#: operation whose responses were never validated is breaking, a behaviour check that read
+#: nothing a warning, and one the target does not support (no cursor pages) info.
 DEFAULT_SEVERITIES: Mapping[Kind, Severity] = {
     Kind.UNDOCUMENTED_FIELD: Severity.WARNING,
     Kind.MISSING_FIELD: Severity.WARNING,
@@ -83,6 +86,7 @@ DEFAULT_SEVERITIES: Mapping[Kind, Severity] = {
     Kind.MALFORMED_BODY: Severity.BREAKING,
     Kind.SEMANTIC_VIOLATION: Severity.BREAKING,
     Kind.TRANSPORT_ERROR: Severity.WARNING,
+    Kind.NOT_EXERCISED: Severity.WARNING,
 }
 
 
@@ -98,11 +102,19 @@ class SeverityPolicy:
         return cls({Kind(k): Severity(v) for k, v in pairs.items()})
 
     def severity_of(
-        self, kind: Kind, *, required: bool = False, status: int | None = None
+        self,
+        kind: Kind,
+        *,
+        required: bool = False,
+        status: int | None = None,
+        schema: bool = False,
+        unsupported: bool = False,
     ) -> Severity:
         """The severity of a finding of ``kind`` in its context."""
         if kind in self.overrides:
             return self.overrides[kind]
+        if kind is Kind.NOT_EXERCISED and (schema or unsupported):
+            return Severity.BREAKING if schema else Severity.INFO
         if kind is Kind.MISSING_FIELD and required:
             return Severity.BREAKING
         if kind is Kind.UNDOCUMENTED_STATUS and status is not None:

@@ -13,19 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..drift import DriftValidator, Finding
 from ..runner import Exchange, generate_cases
-from ..runner.checks import CHECKS, CheckContext, json_object
-from ..runner.client import BudgetExhausted
-from .exchanges import as_response, findings_for
+from ..runner.checks import CHECKS, CheckContext, CheckFunction, Paths, host_of, run_check
+from ..runner.client import StopSending
+from ..runner.observe import observe_exchange
 from .target import SessionTarget
 
 __all__ = ["CHECK_NAMES", "ContractRunner", "Piece"]
 
 #: Behaviour checks by name: (operation, function).
-CHECK_NAMES: dict[str, tuple[str, Callable[[CheckContext], str | None]]] = {
+CHECK_NAMES: dict[str, tuple[str, CheckFunction]] = {
     name: (operation, function) for name, operation, function in CHECKS
 }
 
@@ -66,20 +65,13 @@ class ContractRunner:
     def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
         """Count and validate one exchange; its JSON object, if any (CheckContext.observe)."""
         self._count(operation, exchange)
-        if exchange.error is not None or exchange.status != 429:  # 429: an event, not drift
-            self._sink.extend(
-                findings_for(
-                    self.validator,
-                    as_response(exchange),
-                    operation=operation,
-                    credentials=self.target.client.credentials,
-                )
-            )
-        return json_object(exchange)
+        seen = observe_exchange(self.validator, operation, exchange, self.target.client.credentials)
+        self._sink.extend(seen.findings)
+        return seen.body
 
     def schema(self, operation: str) -> Piece:
         """Send ``operation``'s generated cases and validate every response."""
-        self.target.probe()
+        self.target.probe(self.validator.spec, self.observe)
         cases = list(
             dict.fromkeys(
                 c
@@ -98,11 +90,14 @@ class ContractRunner:
         try:
             for case in cases:
                 exchange = client.request(
-                    case.method, case.path, params=list(case.params), headers=dict(case.headers)
+                    case.method,
+                    case.path + (self.target.paths or Paths()).suffix,
+                    params=list(case.params),
+                    headers=dict(case.headers),
                 )
                 piece.cases += 1
                 self.observe(operation, exchange)
-        except BudgetExhausted as exc:
+        except StopSending as exc:
             piece.skipped = f"stopped sending: {exc}"
         finally:
             self._sink = []
@@ -110,7 +105,7 @@ class ContractRunner:
 
     def check(self, name: str) -> Piece:
         """Run behaviour check ``name`` (after its predecessors, quietly, if they did not run)."""
-        self.target.probe()
+        self.target.probe(self.validator.spec, self.observe)
         context = self._check_context()
         for earlier, _, _ in CHECKS:
             if earlier == name:
@@ -125,8 +120,10 @@ class ContractRunner:
             self._context = CheckContext(
                 client=client,
                 observe=self.observe,
-                account_host=urlsplit(client.base_url).netloc,
+                account_host=host_of(client.base_url) or "",
+                paths=self.target.paths or Paths(),
                 policy=self.validator.policy,
+                credentials=client.credentials,
             )
         return self._context
 
@@ -136,8 +133,9 @@ class ContractRunner:
         self._sink = piece.findings
         before = len(context.findings)
         try:
-            piece.skipped = function(context)
-        except BudgetExhausted as exc:
+            result = run_check(function, context)
+            piece.skipped = None if result is None else result.reason
+        except StopSending as exc:
             piece.skipped = f"stopped sending: {exc}"
         finally:
             self._sink = []

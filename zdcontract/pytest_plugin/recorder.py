@@ -72,7 +72,7 @@ class DriftRecorder:
             seen,
             fingerprints=tuple(dict.fromkeys((*seen.fingerprints, *fingerprints))),
             cases=seen.cases + cases,
-            skipped=seen.skipped if skipped is None else skipped,
+            not_exercised=seen.not_exercised if skipped is None else skipped,
         )
 
     def count(
@@ -84,6 +84,7 @@ class DriftRecorder:
         error: str | None,
         rate_limited: int = 0,
         seconds: float = 0.0,
+        retries: Mapping[str, int] | None = None,
     ) -> None:
         """Count one exchange with ``operation``'s target."""
         self.tallies.setdefault(operation, RequestTally()).record(
@@ -91,6 +92,7 @@ class DriftRecorder:
             status=None if error is not None else status,
             seconds=seconds,
             rate_limited=rate_limited,
+            retries=retries,
         )
 
     def merged(self) -> list[Finding]:
@@ -115,7 +117,7 @@ class DriftRecorder:
                     "check": c.check,
                     "fingerprints": list(c.fingerprints),
                     "cases": c.cases,
-                    "skipped": c.skipped,
+                    "skipped": c.not_exercised,
                 }
                 for c in self.checks.values()
             ],
@@ -126,6 +128,8 @@ class DriftRecorder:
                         "requests": t.requests,
                         "statuses": dict(t.statuses),
                         "transport_errors": t.transport_errors,
+                        "not_sent": t.not_sent,
+                        "retries": dict(t.retries),
                         "rate_limited": t.rate_limited,
                         "seconds": t.seconds,
                     }
@@ -155,6 +159,8 @@ class DriftRecorder:
             tally.requests += int(data.get("requests", 0))
             tally.statuses.update({str(k): int(v) for k, v in (data.get("statuses") or {}).items()})
             tally.transport_errors += int(data.get("transport_errors", 0))
+            tally.not_sent += int(data.get("not_sent", 0))
+            tally.retries.update({str(k): int(v) for k, v in (data.get("retries") or {}).items()})
             tally.rate_limited += int(data.get("rate_limited", 0))
             tally.seconds += float(data.get("seconds", 0.0))
 

@@ -91,6 +91,7 @@ class ZdContractPlugin:
             error=exchange.error,
             rate_limited=exchange.rate_limited,
             seconds=exchange.elapsed,
+            retries=exchange.retries,
         )
 
     # -- what fixtures and items call ---------------------------------------------------

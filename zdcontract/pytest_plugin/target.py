@@ -7,7 +7,8 @@ share one pacer, one request budget and one Retry-After pause.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import TargetError, ZdContractError
 from ..results import Target
@@ -15,11 +16,11 @@ from .options import Options
 
 if TYPE_CHECKING:
     from ..mock import MockServer
-    from ..runner import Credentials, HttpClient
+    from ..runner import Credentials, Exchange, HttpClient
+    from ..runner.checks import Paths
+    from ..spec import Spec
 
 __all__ = ["SessionTarget"]
-
-_PROBE = "/api/v2/activities/count.json"
 
 
 class SessionTarget:
@@ -32,6 +33,7 @@ class SessionTarget:
         self._mock: MockServer | None = None
         self._client: HttpClient | None = None
         self._probed: TargetError | bool = False
+        self.paths: Paths | None = None  # the target's paths, once probed
 
     @property
     def live(self) -> bool:
@@ -98,19 +100,16 @@ class SessionTarget:
             )
         return self._client
 
-    def probe(self) -> None:
+    def probe(self, spec: Spec, observe: Callable[[str, Exchange], Any]) -> None:
         """TargetError (the same one every time) when the target does not answer or refuses us."""
         if self._probed is False:
-            client = self.client
-            exchange = client.get(_PROBE)
+            from ..runner._probe import probe
+
             self._probed = True
-            if exchange.error is not None:
-                self._probed = TargetError(f"cannot reach {client.base_url}: {exchange.error}")
-            elif exchange.status in (401, 403):
-                self._probed = TargetError(
-                    f"{client.base_url} refused the credentials (HTTP {exchange.status}); set "
-                    "ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN"
-                )
+            try:
+                self.paths, _ = probe(self.client, spec, observe)
+            except TargetError as exc:
+                self._probed = exc
         if isinstance(self._probed, TargetError):
             raise self._probed
 

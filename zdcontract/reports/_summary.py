@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..drift.findings import Finding, Severity
-from ..results import CheckOutcome, RunResult
+from ..drift.findings import Finding, Kind, Severity
+from ..results import CheckOutcome, Exercised, RunResult
 
 __all__ = [
+    "OUTCOMES",
     "UNASSIGNED",
     "BaselineView",
     "CheckFindings",
@@ -20,6 +21,7 @@ __all__ = [
     "check_findings",
     "clip",
     "fails",
+    "format_retries",
     "format_seconds",
     "format_statuses",
     "most_severe",
@@ -159,6 +161,12 @@ def most_severe(findings: Iterable[Finding]) -> Severity | None:
     return max((f.severity for f in findings), key=lambda s: s.rank, default=None)
 
 
+#: The outcomes a check can have, in every format: it exercised something and found
+#: nothing failing (``pass``), only drift the baseline accepts (``known``), new drift at or
+#: above fail-on (``fail``), or it could not exercise anything (``not-exercised``).
+OUTCOMES = ("pass", "known", "fail", "not-exercised")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckFindings:
     """A check (or an operation's unassigned findings) with its findings resolved."""
@@ -168,17 +176,27 @@ class CheckFindings:
     findings: tuple[Finding, ...]
     unknown: tuple[str, ...] = ()  # fingerprints the check names but the result lacks
     cases: int = 0
-    skipped: str | None = None
+    exercised: Exercised = Exercised()
+    not_exercised: str | None = None
     assigned: bool = True
 
     def outcome(self, result: RunResult, known: frozenset[str] = frozenset()) -> str:
-        """``fail`` (a new finding at or above fail-on, or one the result lacks), ``known``
-        (its blocking findings are all accepted by the baseline), ``skip`` or ``pass``."""
-        if self.unknown or any(blocking(f, result, known) for f in self.findings):
+        """One of OUTCOMES: ``fail`` when new drift (or a finding the result lacks) reaches
+        fail-on, else ``not-exercised`` when the check proved nothing, else ``known`` when
+        its failing drift is all accepted by the baseline, else ``pass``."""
+        drift = [f for f in self.findings if f.kind is not Kind.NOT_EXERCISED]
+        if self.unknown or any(blocking(f, result, known) for f in drift):
             return "fail"
-        if any(fails(f, result.fail_on) for f in self.findings):
+        if self.not_exercised is not None:
+            return "not-exercised"
+        if any(fails(f, result.fail_on) for f in drift):
             return "known"
-        return "skip" if self.skipped is not None else "pass"
+        return "pass"
+
+    def blocks(self, result: RunResult, known: frozenset[str] = frozenset()) -> bool:
+        """Whether this check fails the run (a not-exercised one does unless fail-on or
+        the baseline lets it pass)."""
+        return bool(self.unknown) or any(blocking(f, result, known) for f in self.findings)
 
 
 def check_findings(result: RunResult) -> list[CheckFindings]:
@@ -215,13 +233,23 @@ def _resolve(outcome: CheckOutcome, by_fingerprint: Mapping[str, Finding]) -> Ch
         findings=found,
         unknown=unknown,
         cases=outcome.cases,
-        skipped=outcome.skipped,
+        exercised=outcome.exercised,
+        not_exercised=outcome.not_exercised,
     )
 
 
 def format_statuses(statuses: Mapping[str, int]) -> str:
     """``{"200": 118, "429": 2}`` -> ``200 ×118, 429 ×2`` (sorted by status)."""
     return ", ".join(f"{status} ×{count}" for status, count in sorted(statuses.items()))
+
+
+def format_retries(retries: Mapping[str, int]) -> str:
+    """``{"reset": 2, "5xx": 1}`` -> ``3 (5xx ×1, reset ×2)``; empty when nothing was retried."""
+    total = sum(retries.values())
+    if not total:
+        return ""
+    causes = ", ".join(f"{cause} ×{count}" for cause, count in sorted(retries.items()) if count)
+    return f"{total} ({causes})"
 
 
 def format_seconds(seconds: float) -> str:

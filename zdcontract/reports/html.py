@@ -26,7 +26,15 @@ from markupsafe import Markup
 
 from ..results import RunResult
 from ._atomic import atomic_write_text
-from ._summary import check_findings, format_seconds, format_statuses, ordered, verdict
+from ._summary import (
+    CheckFindings,
+    check_findings,
+    format_retries,
+    format_seconds,
+    format_statuses,
+    ordered,
+    verdict,
+)
 
 __all__ = ["MAX_HTML_FINDINGS", "TEMPLATE", "render_html", "write_html"]
 
@@ -96,8 +104,9 @@ def _context(result: RunResult) -> dict[str, Any]:
                 "name": op.operation,
                 "requests": op.requests,
                 "statuses": format_statuses(op.statuses),
+                "retried": format_retries(op.retries),
                 "transport_errors": op.transport_errors,
-                "rate_limited": op.rate_limited,
+                "not_sent": op.not_sent,
                 "time": format_seconds(op.total_seconds),
             }
             for op in result.operations
@@ -115,8 +124,21 @@ def _checks(result: RunResult, known: frozenset[str]) -> list[dict[str, Any]]:
             "check": row.check,
             "outcome": row.outcome(result, known),
             "cases": row.cases if row.assigned else None,
+            "exercised": _exercised(row) if row.assigned else "",
             "findings": len(row.findings) + len(row.unknown),
-            "reason": row.skipped or "",
+            "reason": row.not_exercised or "",
         }
         for row in check_findings(result)
     ]
+
+
+def _exercised(row: CheckFindings) -> str:
+    """What a check went through, in words: ``3 pages, 75 records``."""
+    done = row.exercised
+    parts = [
+        (done.requests, "request"),
+        (done.pages, "page"),
+        (done.records, "record"),
+        (done.validated, "validated answer"),
+    ]
+    return ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in parts if n) or "nothing"

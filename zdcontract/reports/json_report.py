@@ -4,14 +4,16 @@ It is the one format that can be read back (baselines, merging runs), so it carr
 field of the RunResult. Its layout is documented by ``report.schema.json`` next to this
 module (JSON Schema 2020-12), versioned by ``schema_version``::
 
-    schema_version  "1.0" (results.REPORT_SCHEMA_VERSION)
+    schema_version  "1.1" (results.REPORT_SCHEMA_VERSION)
     tool            {name, version}
     run             {started_at, finished_at, duration_seconds, interrupted, exit_code,
                      seed, max_examples, fail_on, spec, notes}
     target          {url, kind, profile, auth}
     summary         {requests, findings, failing, occurrences, by_severity, by_kind}
-    operations      [{operation, requests, statuses, transport_errors, rate_limited, total_seconds}]
-    checks          [{operation, check, passed, skipped, cases, fingerprints}]
+    operations      [{operation, requests, answered, statuses, transport_errors, not_sent,
+                      retried, retries, rate_limited, total_seconds}]
+    checks          [{operation, check, outcome, passed, reason, skipped, exercised, cases,
+                      fingerprints}]
     findings        [Finding.to_dict(), ...]
     extra           {...}
 """
@@ -33,10 +35,17 @@ from jsonschema.exceptions import best_match
 
 from ..drift.findings import Finding
 from ..errors import UsageError
-from ..results import REPORT_SCHEMA_VERSION, CheckOutcome, OperationStats, RunResult, Target
+from ..results import (
+    REPORT_SCHEMA_VERSION,
+    CheckOutcome,
+    Exercised,
+    OperationStats,
+    RunResult,
+    Target,
+)
 from ..spec.pointer import pointer
 from ._atomic import atomic_write_text
-from ._summary import clip, verdict
+from ._summary import baseline_of, check_findings, clip, verdict
 
 __all__ = [
     "load_schema",
@@ -55,6 +64,13 @@ _PACKAGE = __name__.rpartition(".")[0]
 
 def to_json_dict(result: RunResult) -> dict[str, Any]:
     """The JSON report of ``result`` as plain dicts and lists, ready for ``json.dumps``."""
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
+    outcomes = {
+        (row.operation, row.check): row.outcome(result, known)
+        for row in check_findings(result)
+        if row.assigned
+    }
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": result.tool_version},
@@ -88,26 +104,38 @@ def to_json_dict(result: RunResult) -> dict[str, Any]:
             {
                 "operation": op.operation,
                 "requests": op.requests,
+                "answered": op.answered,
                 "statuses": {str(k): v for k, v in op.statuses.items()},
                 "transport_errors": op.transport_errors,
+                "not_sent": op.not_sent,
+                "retried": op.retried,
+                "retries": dict(op.retries),
                 "rate_limited": op.rate_limited,
                 "total_seconds": _seconds(op.total_seconds),
             }
             for op in result.operations
         ],
         "checks": [
-            {
-                "operation": check.operation,
-                "check": check.check,
-                "passed": check.passed,
-                "skipped": check.skipped,
-                "cases": check.cases,
-                "fingerprints": list(check.fingerprints),
-            }
-            for check in result.checks
+            _check(check, outcomes[(check.operation, check.check)]) for check in result.checks
         ],
         "findings": [f.to_dict() for f in result.findings],
         "extra": _jsonable(dict(result.extra)),
+    }
+
+
+def _check(check: CheckOutcome, outcome: str) -> dict[str, Any]:
+    return {
+        "operation": check.operation,
+        "check": check.check,
+        "outcome": outcome,
+        # What JUnit, Markdown, HTML and the terminal call a pass: the check does not fail
+        # the run (known drift accepted by the baseline included).
+        "passed": outcome in ("pass", "known"),
+        "reason": check.not_exercised,
+        "skipped": check.not_exercised,  # 1.0's name for the reason, kept for readers of 1.0
+        "exercised": check.exercised.to_dict(),
+        "cases": check.cases,
+        "fingerprints": list(check.fingerprints),
     }
 
 
@@ -195,6 +223,8 @@ def result_from_dict(data: Mapping[str, Any]) -> RunResult:
                 requests=op["requests"],
                 statuses=dict(op["statuses"]),
                 transport_errors=op["transport_errors"],
+                not_sent=op.get("not_sent", 0),
+                retries=dict(op.get("retries") or {}),
                 rate_limited=op["rate_limited"],
                 total_seconds=float(op["total_seconds"]),
             )
@@ -206,7 +236,8 @@ def result_from_dict(data: Mapping[str, Any]) -> RunResult:
                 check=c["check"],
                 fingerprints=tuple(c["fingerprints"]),
                 cases=c["cases"],
-                skipped=c["skipped"],
+                exercised=Exercised(**(c.get("exercised") or {})),
+                not_exercised=c.get("reason", c["skipped"]),
             )
             for c in data["checks"]
         ),

@@ -26,7 +26,6 @@ from ._atomic import atomic_write_text
 from ._summary import (
     CheckFindings,
     baseline_of,
-    blocking,
     check_findings,
     clip,
     most_severe,
@@ -91,8 +90,23 @@ def _testcase(
         "testcase", classname=f"{SUITE_NAME}.{row.operation}", name=row.check, time=_time(seconds)
     )
     findings = ordered(row.findings)
-    failing = [f for f in findings if blocking(f, result, known)]
-    if failing or row.unknown:
+    outcome = row.outcome(result, known)
+    failing = row.blocks(result, known)
+    if outcome == "not-exercised":
+        # Never a pass: a failure when it fails the run, a skip (with the reason) otherwise.
+        message = clip(f"not exercised: {row.not_exercised}", 300)
+        if failing:
+            case.append(
+                _element(
+                    "failure",
+                    message=message,
+                    type="not-exercised",
+                    text=_details(findings, row.unknown, known),
+                )
+            )
+        else:
+            case.append(_element("skipped", message=message))
+    elif failing:
         severity = most_severe(findings)
         case.append(
             _element(
@@ -102,9 +116,7 @@ def _testcase(
                 text=_details(findings, row.unknown, known),
             )
         )
-    elif row.skipped is not None:
-        case.append(_element("skipped", message=row.skipped))
-    if findings and not failing and not row.unknown:
+    if findings and not failing:
         # Below fail-on or accepted by the baseline: the case passes, the findings stay
         # visible next to it.
         case.append(_element("system-out", text=_details(findings, (), known)))

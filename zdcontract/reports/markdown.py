@@ -21,6 +21,7 @@ from ._summary import (
     baseline_of,
     check_findings,
     clip,
+    format_retries,
     format_seconds,
     format_statuses,
     ordered,
@@ -50,6 +51,7 @@ def render_markdown(result: RunResult, *, top: int = TOP_FINDINGS) -> str:
         _status_line(state),
         *_interrupted(result),
         _run_facts(result),
+        *_unexercised(result),
         "### Requests per operation",
         _operations_table(result),
         "### Findings by severity and kind",
@@ -120,28 +122,43 @@ def _checks_line(result: RunResult) -> str:
     line = f"{outcomes['pass']} passed, {outcomes['fail']} with findings"
     if outcomes["known"]:
         line += f", {outcomes['known']} with known drift only"
-    return line + f", {outcomes['skip']} skipped"
+    return line + f", {outcomes['not-exercised']} not exercised"
+
+
+def _unexercised(result: RunResult) -> list[str]:
+    """The checks that proved nothing, and why: never hidden behind a count."""
+    rows = [
+        f"| {code(row.operation)} | {escape(row.check)} | {escape(clip(reason, _MAX_CELL))} |"
+        for row in check_findings(result)
+        if row.assigned and (reason := row.not_exercised) is not None
+    ]
+    if not rows:
+        return []
+    table = "\n".join(["| Operation | Check | Why |", "|---|---|---|", *rows[:_MAX_OPERATIONS]])
+    return ["### Not exercised", table]
 
 
 def _operations_table(result: RunResult) -> str:
     if not result.operations:
         return "No requests were sent."
     rows = [
-        "| Operation | Requests | Statuses | Transport errors | Rate limited | Time |",
-        "|---|--:|---|--:|--:|--:|",
+        "| Operation | Requests | Answers | Retried | Transport errors | Not sent | Time |",
+        "|---|--:|---|---|--:|--:|--:|",
     ]
     for op in result.operations[:_MAX_OPERATIONS]:
         statuses = escape(format_statuses(op.statuses)) or "—"
         rows.append(
-            f"| {code(op.operation)} | {op.requests} | {statuses} | {op.transport_errors}"
-            f" | {op.rate_limited} | {format_seconds(op.total_seconds)} |"
+            f"| {code(op.operation)} | {op.requests} | {statuses}"
+            f" | {escape(format_retries(op.retries)) or '0'} | {op.transport_errors}"
+            f" | {op.not_sent} | {format_seconds(op.total_seconds)} |"
         )
     hidden = len(result.operations) - _MAX_OPERATIONS
     if hidden > 0:
-        rows.append(f"| … {hidden} more operations | | | | | |")
+        rows.append(f"| … {hidden} more operations | | | | | | |")
     transport = sum(op.transport_errors for op in result.operations)
-    limited = sum(op.rate_limited for op in result.operations)
-    rows.append(f"| **Total** | **{result.requests}** | | {transport} | {limited} | |")
+    retried = sum(op.retried for op in result.operations)
+    unsent = sum(op.not_sent for op in result.operations)
+    rows.append(f"| **Total** | **{result.requests}** | | {retried} | {transport} | {unsent} | |")
     return "\n".join(rows)
 
 

@@ -9,7 +9,13 @@ from urllib.parse import urlsplit
 from ..errors import UsageError
 from .credentials import Credentials
 
-__all__ = ["DEFAULT_OPERATIONS", "LIVE_RATE_LIMIT", "RunConfig", "http_url_problem"]
+__all__ = [
+    "DEFAULT_MAX_TIME",
+    "DEFAULT_OPERATIONS",
+    "LIVE_RATE_LIMIT",
+    "RunConfig",
+    "http_url_problem",
+]
 
 DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 #: Requests per minute against a live account unless told otherwise: half of the smallest
@@ -17,6 +23,16 @@ DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 LIVE_RATE_LIMIT = 100.0
 #: Requests a live run may send unless told otherwise.
 LIVE_BUDGET = 1000
+#: The most decoded bytes one body may have (16 MiB; a 100-activity page is ~0.4 MiB).
+DEFAULT_MAX_BODY = 16 * 1024 * 1024
+#: The longest single wait a server may impose (Retry-After, a spent quota), in seconds.
+DEFAULT_MAX_WAIT = 60.0
+#: Seconds a run may take (whatever the target) unless told otherwise.
+DEFAULT_MAX_TIME = 1800.0
+#: The largest values accepted for the bounds: beyond them a number means a typo.
+MAX_WAIT_LIMIT = 3600.0
+MAX_TIME_LIMIT = 7 * 24 * 3600.0
+MAX_BODY_LIMIT = 1024 * 1024 * 1024
 
 
 def http_url_problem(url: str) -> str | None:
@@ -53,12 +69,16 @@ class RunConfig:
     allow_writes: bool = False
     timeout: float = 30.0
     retries: int = 3
+    max_wait: float = DEFAULT_MAX_WAIT  # the longest single wait a server may impose
+    max_body_size: int = DEFAULT_MAX_BODY  # decoded bytes of one body
+    max_time: float = DEFAULT_MAX_TIME  # seconds the whole run may take
     profile: str = "zendesk"  # the embedded mock's profile
     mock_drift: tuple[str, ...] = ()
     mock_faults: tuple[str, ...] = ()
     mock_activities: int = 120
     operations: tuple[str, ...] = DEFAULT_OPERATIONS
     behaviour_checks: bool = True
+    checks: tuple[str, ...] | None = None  # behaviour checks to run (None: all of them)
     credentials: Credentials | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -84,6 +104,18 @@ class RunConfig:
             raise UsageError(f"--workers must be between 1 and 32 (got {self.workers})")
         if not (math.isfinite(self.timeout) and self.timeout > 0):
             raise UsageError(f"--timeout must be a positive number of seconds (got {self.timeout})")
+        if not (math.isfinite(self.max_wait) and 0 <= self.max_wait <= MAX_WAIT_LIMIT):
+            raise UsageError(
+                f"--max-wait must be between 0 and {MAX_WAIT_LIMIT:g} seconds (got {self.max_wait})"
+            )
+        if not (math.isfinite(self.max_time) and 0 < self.max_time <= MAX_TIME_LIMIT):
+            raise UsageError(
+                f"--max-time must be between 0 and {MAX_TIME_LIMIT:g} seconds (got {self.max_time})"
+            )
+        if not 1024 <= self.max_body_size <= MAX_BODY_LIMIT:
+            raise UsageError(
+                f"--max-body-size must be between 1 KiB and 1 GiB (got {self.max_body_size} bytes)"
+            )
         if self.seed is not None and not 0 <= self.seed < 2**63:
             raise UsageError(f"--seed must be between 0 and 2**63 - 1 (got {self.seed})")
 

@@ -1,4 +1,11 @@
-"""A contract run: generate, send, validate, check, and describe it all as a RunResult."""
+"""A contract run: generate, send, validate, check, and describe it all as a RunResult.
+
+Every piece of the suite (an operation's ``schema`` check, each behaviour check) ends with
+an outcome that says what it exercised; one that exercised nothing says why, with a
+``not-exercised`` finding, and never counts as passed. Every request sent is counted, its
+retries by cause. When the client stops sending (budget, time, the target's rate limit),
+what is left is not exercised, for that reason.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +18,17 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from .._version import __version__
-from ..drift import DriftValidator, Finding, Kind, aggregate
-from ..errors import TargetError
-from ..results import CheckOutcome, RequestTally, RunResult, Target
+from ..drift import DriftValidator, Finding, aggregate
+from ..results import CheckOutcome, Exercised, RequestTally, RunResult, Target
 from ..spec import load_spec
+from ._probe import probe
 from ._schemathesis import GeneratedCase, generate_cases
-from .checks import CHECKS, CheckContext, json_object
-from .client import BudgetExhausted, Exchange, HttpClient, ReadOnlyViolation
+from .checks import CHECKS, CheckContext, NotExercised, Paths, host_of, run_check
+from .client import Exchange, HttpClient, ReadOnlyViolation, StopSending
 from .config import LIVE_BUDGET, LIVE_RATE_LIMIT, RunConfig
-from .observe import response_findings
+from .observe import not_exercised, observe_exchange, schema_reason
 
 __all__ = ["Progress", "run"]
 
@@ -63,6 +69,11 @@ class _Run:
         self.outcomes: list[CheckOutcome] = []
         self.notes: list[str] = []
         self.client: HttpClient | None = None
+        self.paths = Paths()
+        self.stopped: str | None = None  # why the run sent nothing more
+        names = {name for name, _, _ in CHECKS}
+        chosen = names if config.checks is None else set(config.checks)
+        self.selected = chosen if config.behaviour_checks else set()
 
     def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
         """Count, validate and keep the drift of one exchange; its JSON object, if any."""
@@ -74,30 +85,18 @@ class _Run:
             status=None if exchange.error is not None else exchange.status,
             seconds=exchange.elapsed,
             rate_limited=exchange.rate_limited,
+            retries=exchange.retries,
         )
-        if exchange.error is None and exchange.status == 429:
-            return None  # still rate limited after the retries: an event, never drift
-        self.findings.extend(
-            response_findings(
-                self.validator,
-                operation,
-                method=exchange.method,
-                url=exchange.full_url,
-                status=exchange.status,
-                content_type=exchange.content_type,
-                body=exchange.body,
-                error=exchange.error,
-                attempts=exchange.attempts,
-                credentials=self.config.credentials,
-            )
-        )
-        return json_object(exchange)
+        seen = observe_exchange(self.validator, operation, exchange, self.config.credentials)
+        tally.validated += seen.validated
+        self.findings.extend(seen.findings)
+        return seen.body
 
     def send(self, case: GeneratedCase) -> tuple[GeneratedCase, Exchange]:
         assert self.client is not None
         exchange = self.client.request(
             case.method,
-            case.path,
+            case.path + self.paths.suffix,
             params=list(case.params),
             headers=dict(case.headers),
         )
@@ -111,6 +110,11 @@ class _Run:
         """
         if self.stop.is_set():
             raise KeyboardInterrupt
+
+    def stop_sending(self, exc: StopSending) -> None:
+        if self.stopped is None:
+            self.stopped = str(exc)
+            self.notes.append(f"stopped sending: {exc}")
 
     def execute(self, cases: list[GeneratedCase], workers: int) -> None:
         pending: set[Future[tuple[GeneratedCase, Exchange]]] = set()
@@ -130,8 +134,8 @@ class _Run:
                     failure = self.finish_all(done)
                     if failure is not None:
                         raise failure
-            except BudgetExhausted as exc:
-                self.notes.append(f"stopped sending: {exc}")
+            except StopSending as exc:
+                self.stop_sending(exc)
                 self.drain(pending)
             except KeyboardInterrupt:
                 self.drain(pending)
@@ -172,44 +176,98 @@ class _Run:
         done, _ = wait(pending)
         self.finish_all(done)
 
-    def behaviour(self, account_host: str) -> None:
+    def behaviour(self) -> None:
         assert self.client is not None
         context = CheckContext(
             client=self.client,
             observe=self.observe,
-            account_host=account_host,
+            account_host=host_of(self.client.base_url) or "",
+            paths=self.paths,
             policy=self.validator.policy,
+            credentials=self.config.credentials,
         )
         for name, operation, check in CHECKS:
-            if operation not in self.config.operations:
+            if operation not in self.config.operations or name not in self.selected:
                 continue
             self.checkpoint()
             before = len(context.findings)
-            try:
-                skipped = check(context)
-            except BudgetExhausted as exc:
-                skipped = str(exc)
-            except KeyboardInterrupt:
-                # What the check found before the stop is kept, the check marked unfinished.
-                self.keep(context, before, name, operation, "interrupted")
-                raise
-            self.keep(context, before, name, operation, skipped)
+            if self.stopped is not None:
+                result: NotExercised | None = NotExercised(f"stopped sending: {self.stopped}")
+                context.begin()
+            else:
+                try:
+                    result = run_check(check, context)
+                except StopSending as exc:
+                    self.stop_sending(exc)
+                    result = NotExercised(f"stopped sending: {exc}")
+                except KeyboardInterrupt:
+                    # What the check found before the stop is kept, the check unfinished.
+                    self.keep(context, before, name, operation, NotExercised("interrupted"))
+                    raise
+            self.keep(context, before, name, operation, result)
             self.progress.advance(name)
 
     def keep(
-        self, context: CheckContext, before: int, name: str, operation: str, skipped: str | None
+        self,
+        context: CheckContext,
+        before: int,
+        name: str,
+        operation: str,
+        result: NotExercised | None,
     ) -> None:
         """Record a check's outcome and the findings it added since ``before``."""
-        new = context.findings[before:]
+        new = list(context.findings[before:])
+        if result is not None:
+            new.append(
+                not_exercised(
+                    self.validator.policy,
+                    operation,
+                    name,
+                    result.reason,
+                    unsupported=result.unsupported,
+                )
+            )
         self.findings.extend(new)
         self.outcomes.append(
             CheckOutcome(
                 operation=operation,
                 check=name,
-                skipped=skipped,
                 fingerprints=tuple(dict.fromkeys(f.fingerprint for f in new)),
+                exercised=context.exercised(),
+                not_exercised=None if result is None else result.reason,
             )
         )
+
+    def schema_outcomes(self, interrupted: str | None) -> list[CheckOutcome]:
+        """Each operation's ``schema`` check: the drift of all its answers, and whether any
+        answer was validated against a documented response at all."""
+        outcomes = []
+        for name in self.config.operations:
+            tally = self.tally[name]
+            stopped = interrupted or self.stopped
+            reason = schema_reason(tally.stats(name), tally.validated, stopped)
+            if reason is not None:
+                self.findings.append(
+                    not_exercised(self.validator.policy, name, "schema", reason, schema=True)
+                )
+            fingerprints = tuple(
+                dict.fromkeys(
+                    f.fingerprint
+                    for f in self.findings
+                    if f.operation == name and (f.check is None or f.check == "schema")
+                )
+            )
+            outcomes.append(
+                CheckOutcome(
+                    operation=name,
+                    check="schema",
+                    fingerprints=fingerprints,
+                    cases=tally.cases,
+                    exercised=Exercised(requests=tally.requests, validated=tally.validated),
+                    not_exercised=reason,
+                )
+            )
+        return outcomes
 
 
 @contextmanager
@@ -231,6 +289,40 @@ def _target(config: RunConfig) -> Iterator[tuple[Target, str]]:
     )
     with MockServer(mock) as server:
         yield Target(url=server.url, kind="mock", profile=str(mock.profile)), server.url
+
+
+def _client(config: RunConfig, base_url: str, live: bool, stop: threading.Event) -> HttpClient:
+    return HttpClient(
+        base_url,
+        credentials=config.credentials,
+        rate_limit=config.rate_limit or (LIVE_RATE_LIMIT if live else None),
+        max_requests=config.max_requests or (LIVE_BUDGET if live else None),
+        allow_writes=config.allow_writes,
+        timeout=config.timeout,
+        retries=config.retries,
+        max_wait=config.max_wait,
+        max_body=config.max_body_size,
+        max_time=config.max_time,
+        stop=stop,
+    )
+
+
+def _cases(state: _Run, seed: int) -> list[GeneratedCase]:
+    # One request per distinct request: the phases and modes often draw the same one, and
+    # every duplicate would spend the budget for nothing.
+    unique: dict[tuple[Any, ...], GeneratedCase] = {}
+    for case in generate_cases(
+        state.spec,
+        list(state.config.operations),
+        max_examples=state.config.max_examples,
+        seed=seed,
+        stop=state.stop,
+    ):
+        unique.setdefault((*case.key, case.headers), case)
+    cases = list(unique.values())
+    if not state.config.allow_writes:
+        cases = [c for c in cases if c.method in ("GET", "HEAD")]
+    return cases
 
 
 def run(
@@ -259,66 +351,30 @@ def run(
     with ExitStack() as stack:
         try:
             target, base_url = stack.enter_context(_target(config))
-            live = target.kind == "live"
             state.client = stack.enter_context(
-                HttpClient(
-                    base_url,
-                    credentials=config.credentials,
-                    rate_limit=config.rate_limit or (LIVE_RATE_LIMIT if live else None),
-                    max_requests=config.max_requests or (LIVE_BUDGET if live else None),
-                    allow_writes=config.allow_writes,
-                    timeout=config.timeout,
-                    retries=config.retries,
-                    stop=state.stop,
-                )
+                _client(config, base_url, target.kind == "live", state.stop)
             )
-            _probe(state.client)
+            state.paths, note = probe(state.client, state.spec, state.observe)
+            if note:
+                state.notes.append(note)
             state.checkpoint()
-            # One request per distinct request: the phases and modes often draw the same
-            # one, and every duplicate would spend the budget for nothing.
-            unique: dict[tuple[Any, ...], GeneratedCase] = {}
-            for case in generate_cases(
-                state.spec,
-                list(config.operations),
-                max_examples=config.max_examples,
-                seed=seed,
-                stop=state.stop,
-            ):
-                unique.setdefault((*case.key, case.headers), case)
-            cases = list(unique.values())
+            cases = _cases(state, seed)
             state.checkpoint()
-            if not config.allow_writes:
-                cases = [c for c in cases if c.method in ("GET", "HEAD")]
-            total = len(cases) + (len(CHECKS) if config.behaviour_checks else 0)
-            state.progress.start(total)
-            state.execute(cases, config.workers or (1 if live else 4))
-            if config.behaviour_checks:
-                state.behaviour(urlsplit(base_url).netloc)
+            checks = [c for c in CHECKS if c[1] in config.operations and c[0] in state.selected]
+            state.progress.start(len(cases) + len(checks))
+            state.execute(cases, config.workers or (1 if target.kind == "live" else 4))
+            state.behaviour()
         except KeyboardInterrupt:
             interrupted = True
             state.notes.append("interrupted: the results hold what was found until then")
         except ReadOnlyViolation as exc:
             state.notes.append(str(exc))
-        for name in config.operations:
-            schema_fps = tuple(
-                dict.fromkeys(
-                    f.fingerprint
-                    for f in state.findings
-                    if f.operation == name and f.kind is not Kind.SEMANTIC_VIOLATION
-                )
-            )
-            state.outcomes.insert(
-                0,
-                CheckOutcome(
-                    operation=name,
-                    check="schema",
-                    fingerprints=schema_fps,
-                    cases=state.tally[name].cases,
-                ),
-            )
+        except StopSending as exc:  # before the first case: the probe took the last of it
+            state.stop_sending(exc)
+        state.outcomes[:0] = state.schema_outcomes("interrupted" if interrupted else None)
         if state.client is not None and state.client.rate_limit_events:
             state.notes.append(
-                f"rate limited {state.client.rate_limit_events} times; Retry-After honoured"
+                f"rate limited {state.client.rate_limit_events} times (429); Retry-After honoured"
             )
     findings = tuple(aggregate(state.findings))
     return RunResult(
@@ -337,15 +393,3 @@ def run(
         interrupted=interrupted,
         notes=tuple(state.notes),
     )
-
-
-def _probe(client: HttpClient) -> None:
-    """One request to see the target answers at all; a dead target is a TargetError."""
-    exchange = client.get("/api/v2/activities/count.json")
-    if exchange.error is not None:  # after the retries, or at once if retrying is futile
-        raise TargetError(f"cannot reach {client.base_url}: {exchange.error}")
-    if exchange.status in (401, 403):
-        raise TargetError(
-            f"{client.base_url} refused the credentials (HTTP {exchange.status}); set "
-            "ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN"
-        )
