@@ -25,7 +25,14 @@ from ..reports._summary import format_retries
 from ..results import RunResult
 from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
-from ..runner.config import DEFAULT_OPERATIONS, http_url_problem
+from ..runner.config import (
+    DEFAULT_MAX_TIME,
+    DEFAULT_MAX_WAIT,
+    DEFAULT_OPERATIONS,
+    MAX_TIME_LIMIT,
+    MAX_WAIT_LIMIT,
+    http_url_problem,
+)
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
@@ -70,6 +77,26 @@ def _finite_seconds(_ctx: click.Context, _param: click.Parameter, value: Any) ->
     if value is not None and not math.isfinite(value):
         raise click.BadParameter(f"{value} is not a number of seconds")
     return value
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2,
+               "gb": 1000**3, "gib": 1024**3}  # fmt: skip
+
+
+def _size(_ctx: click.Context, _param: click.Parameter, value: Any) -> int | None:
+    """``16MiB``, ``500KB`` or a number of bytes, as bytes."""
+    if value is None:
+        return None
+    text = str(value).strip().lower().replace(" ", "")
+    number = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+    factor = _SIZE_UNITS.get(text[len(number) :])
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = math.nan
+    if factor is None or not math.isfinite(amount) or amount <= 0:
+        raise click.BadParameter(f"'{value}' is not a size such as 16MiB or 500KB")
+    return int(amount * factor)
 
 
 def _webhook(_ctx: click.Context, _param: click.Parameter, value: Any) -> str | None:
@@ -274,6 +301,32 @@ def _interrupts() -> Iterator[_Interrupts]:
     help="Seconds a whole response (headers and body) may take",
 )
 @click.option(
+    "--max-time",
+    type=click.FloatRange(min=1, max=MAX_TIME_LIMIT),
+    default=DEFAULT_MAX_TIME,
+    show_default=True,
+    envvar=f"{ENV_PREFIX}_MAX_TIME",
+    callback=_finite_seconds,
+    help="Seconds the whole run may take; then it stops sending (what is left: not exercised)",
+)
+@click.option(
+    "--max-wait",
+    type=click.FloatRange(min=0, max=MAX_WAIT_LIMIT),
+    default=DEFAULT_MAX_WAIT,
+    show_default=True,
+    envvar=f"{ENV_PREFIX}_MAX_WAIT",
+    callback=_finite_seconds,
+    help="Longest single wait a server may ask for (Retry-After); beyond it the run stops sending",
+)
+@click.option(
+    "--max-body-size",
+    default="16MiB",
+    show_default=True,
+    envvar=f"{ENV_PREFIX}_MAX_BODY_SIZE",
+    callback=_size,
+    help="Most bytes one body may have once decoded; a larger one is a finding, not read",
+)
+@click.option(
     "--operation",
     "operations",
     multiple=True,
@@ -361,6 +414,9 @@ def run(**options: Any) -> None:
         workers=options["workers"],
         allow_writes=options["allow_writes"],
         timeout=options["timeout"],
+        max_time=options["max_time"],
+        max_wait=options["max_wait"],
+        max_body_size=options["max_body_size"],
         profile=options["profile"],
         mock_drift=tuple(options["mock_drift"]),
         mock_faults=tuple(options["mock_fault"]),

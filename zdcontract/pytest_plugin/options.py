@@ -114,11 +114,12 @@ class Options:
         if base_url:
             # Here, not at the top: pytest loads this module in every session, and the
             # runner package brings schemathesis with it.
-            from ..runner.config import http_url_problem
+            from ..runner.config import shown_url, target_url_problem
 
-            problem = http_url_problem(base_url)
+            problem = target_url_problem(base_url)
             if problem is not None:
-                raise pytest.UsageError(f"--zd-base-url {problem} (got {base_url[:200]!r})")
+                shown = "" if "@" in base_url else f" (got {shown_url(base_url)!r})"
+                raise pytest.UsageError(f"--zd-base-url {problem}{shown}")
         return cls(
             contract=bool(config.getoption("zd_contract") or config.getini("zd_contract")),
             base_url=base_url.rstrip("/") if base_url else None,

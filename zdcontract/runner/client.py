@@ -224,6 +224,8 @@ class HttpClient:
                 raise Interrupted
             if self.stopped is not None:
                 raise StopSending(self.stopped)
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                raise self._stop_sending(self._time_spent())
             with self._lock:
                 if self.max_requests is not None and self.sent >= self.max_requests:
                     raise BudgetExhausted(f"request budget of {self.max_requests} spent")
@@ -235,12 +237,15 @@ class HttpClient:
                 raise
             raise _GiveUp from None
 
+    def _time_spent(self) -> str:
+        return f"the run's time budget of {self.max_time:g} s (--max-time) is spent"
+
     def _hold(self, seconds: float) -> None:
         """Wait ``seconds``, unless that passes the deadline (then stop sending)."""
         if seconds <= 0:
             return
         if self.deadline is not None and time.monotonic() + seconds > self.deadline:
-            raise self._stop_sending(f"the run's time budget of {self.max_time:g} s is spent")
+            raise self._stop_sending(self._time_spent())
         self._sleep(seconds)
         if self.stop.is_set():
             raise Interrupted
@@ -330,14 +335,17 @@ class HttpClient:
     ) -> tuple[str, float | None]:
         """Send once and fill ``exchange``; why to retry ("" if not) and the wait asked for."""
         started = time.monotonic()
+        timeout = self.timeout
+        if self.deadline is not None:  # no attempt outlives the run's time budget
+            timeout = max(0.1, min(timeout, self.deadline - started))
         try:
             response = self._session.send(
                 prepared,
-                timeout=(min(10.0, self.timeout), self.timeout),
+                timeout=(min(10.0, timeout), timeout),
                 allow_redirects=False,
                 **settings,
             )
-            body = read_body(response, started + self.timeout, self.timeout, self.max_body)
+            body = read_body(response, started + timeout, timeout, self.max_body)
         except requests.RequestException as exc:
             exchange.elapsed = time.monotonic() - started
             exchange.error = describe(exc, self._secrets)

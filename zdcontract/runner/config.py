@@ -15,6 +15,8 @@ __all__ = [
     "LIVE_RATE_LIMIT",
     "RunConfig",
     "http_url_problem",
+    "shown_url",
+    "target_url_problem",
 ]
 
 DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
@@ -53,6 +55,30 @@ def http_url_problem(url: str) -> str | None:
     return None
 
 
+def target_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the target's base URL (None: it can); never quotes the URL.
+
+    Beyond http_url_problem: a target URL carries no credentials (``user:password@``).
+    They would be printed with the URL in the terminal, every report, the history and the
+    alerts; zdcontract takes them from ZENDESK_* variables, which it masks everywhere.
+    """
+    if "@" in url.split("://", 1)[-1].split("/", 1)[0]:
+        return (
+            "carries user information (user:password@); give credentials in ZENDESK_EMAIL "
+            "and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN (the URL is not shown)"
+        )
+    return http_url_problem(url)
+
+
+def shown_url(url: str) -> str:
+    """``url`` as an error may quote it: cut short, and never with user information."""
+    head, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return (head + sep + authority + slash + path)[:200] if sep else url[:200]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RunConfig:
     """Options of one contract run; invalid values raise UsageError at construction."""
@@ -85,9 +111,10 @@ class RunConfig:
         if self.base_url and self.subdomain:
             raise UsageError("give either --base-url or --subdomain, not both")
         if self.base_url:
-            problem = http_url_problem(self.base_url)
+            problem = target_url_problem(self.base_url)
             if problem is not None:
-                raise UsageError(f"--base-url {problem} (got {self.base_url[:200]!r})")
+                shown = "" if "@" in self.base_url else f" (got {shown_url(self.base_url)!r})"
+                raise UsageError(f"--base-url {problem}{shown}")
         if self.subdomain is not None and not self.subdomain.replace("-", "").isalnum():
             raise UsageError(
                 f"--subdomain must be a Zendesk subdomain such as 'acme' (got '{self.subdomain}')"

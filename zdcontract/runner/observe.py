@@ -21,6 +21,7 @@ from urllib.parse import quote
 from ..drift import DriftValidator, Finding, Kind, SeverityPolicy, fingerprint
 from ..results import OperationStats
 from .credentials import Credentials, mask_secrets
+from .urls import MAX_URL_LENGTH
 
 if TYPE_CHECKING:
     from .client import Exchange
@@ -140,7 +141,8 @@ def curl_command(method: str, url: str, credentials: Credentials | None) -> str:
         method,
         # Percent-encoded beyond printable ASCII, as a client sends it: a link from a
         # hostile body cannot put a control or bidi character into a report this way.
-        shlex.quote(quote(url, safe=_URL_SAFE)),
+        # A link refused for its length is not repeated in full either.
+        shlex.quote(quote(url[:MAX_URL_LENGTH], safe=_URL_SAFE)),
         "-H",
         shlex.quote("Accept: application/json"),
     ]

@@ -15,9 +15,11 @@ from urllib.parse import urlsplit
 from urllib3.exceptions import LocationParseError
 from urllib3.util import parse_url
 
-__all__ = ["Origin", "UnsafeURL", "origin_of", "sent_origin"]
+__all__ = ["MAX_URL_LENGTH", "Origin", "UnsafeURL", "origin_of", "sent_origin"]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+#: The longest URL sent (a Zendesk link is ~150 characters; servers commonly refuse 8 KiB).
+MAX_URL_LENGTH = 8192
 
 
 class UnsafeURL(ValueError):
@@ -54,6 +56,8 @@ def origin_of(url: str) -> Origin:
     differently), schemes other than http(s), userinfo (``user:pass@``: a link from a
     response never brings its own credentials), a missing host, a port out of range.
     """
+    if len(url) > MAX_URL_LENGTH:
+        raise UnsafeURL(f"it is {len(url)} characters long, beyond {MAX_URL_LENGTH}")
     if any(ch <= " " or ch == "\x7f" for ch in url):
         raise UnsafeURL("it holds whitespace or control characters")
     try:
