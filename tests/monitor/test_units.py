@@ -114,9 +114,9 @@ def test_update_keeps_reasons_and_first_sighting_and_drops_the_resolved(tmp_path
 
 def test_broken_baselines_are_usage_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
-    for text in ("[]", "{", '{"entries": [{"fingerprint": "a|b|/c", "expires": "soon"}]}'):
+    for text in ("{}", "42", "{", '{"entries": [{"fingerprint": "a|b|/c", "expires": "soon"}]}'):
         bad.write_text(text)
-        with pytest.raises(UsageError, match="not a zdcontract baseline"):
+        with pytest.raises(UsageError, match="is not (JSON|a zdcontract baseline)"):
             load_baseline(bad)
 
 

@@ -8,17 +8,19 @@ pytest_plugins = ["pytester"]
 
 FLAGS = [
     "--zd-contract",
+    "--zd-no-baseline",
     "--zd-base-url=URL",
     "--zd-spec=PATH",
     "--zd-report=PATH",
     "--zd-report-formats=LIST",
     "--zd-fail-on={breaking,warning,info,never}",
-    "--zd-baseline=FILE",
+    "--zd-baseline=NAME|FILE",
     "--zd-max-examples=N",
     "--zd-seed=N",
 ]
 INI = [
     "zd_contract",
+    "zd_no_baseline",
     "zd_base_url",
     "zd_spec",
     "zd_report",

@@ -10,11 +10,12 @@ import pytest
 
 from zdcontract.drift import Finding, Kind, Severity, fingerprint
 from zdcontract.errors import UsageError
-from zdcontract.pytest_plugin.baseline import load_baseline
-from zdcontract.pytest_plugin.recorder import DriftRecorder, failing
-from zdcontract.pytest_plugin.summary import drift_table, failure_text, verdict_line
+from zdcontract.monitor.baseline import load_baseline
+from zdcontract.pytest_plugin.recorder import DriftRecorder
+from zdcontract.pytest_plugin.summary import drift_table, failure_text
 from zdcontract.reports import to_json_dict, validate_report_dict
-from zdcontract.results import Target
+from zdcontract.reports._summary import judge
+from zdcontract.results import RequestTally, Target
 
 
 def finding(
@@ -38,8 +39,10 @@ def finding(
 def worker(*findings: Finding, check: str = "schema", requests: int = 3) -> DriftRecorder:
     recorder = DriftRecorder()
     recorder.record(findings, operation="CountActivities", check=check, cases=requests)
+    tally = RequestTally()
     for _ in range(requests):
-        recorder.count("CountActivities", attempts=1, status=200, error=None, seconds=0.01)
+        tally.record(attempts=1, status=200, seconds=0.01)
+    recorder.take_tallies({"CountActivities": tally})
     recorder.target = Target(url="http://127.0.0.1:1", kind="mock", profile="zendesk")
     return recorder
 
@@ -85,12 +88,13 @@ def test_recording_twice_under_one_check_merges_the_outcome() -> None:
     assert outcome.not_exercised == "why"
 
 
-def test_failing_honours_the_threshold_and_the_baseline() -> None:
+def test_the_verdict_honours_the_threshold_and_the_baseline() -> None:
     found = [finding(), finding("/count", Kind.MISSING_FIELD, Severity.WARNING)]
-    assert failing(found, Severity.BREAKING) == found[:1]
-    assert failing(found, Severity.WARNING) == found
-    assert failing(found, None) == []
-    assert failing(found, Severity.INFO, frozenset({found[0].fingerprint})) == found[1:]
+    assert judge(found, fail_on="breaking").failing == 1
+    assert judge(found, fail_on="warning").failing == 2
+    assert judge(found, fail_on="never").failing == 0
+    accepted = frozenset({found[0].fingerprint})
+    assert judge(found, fail_on="info", known=accepted).failing == 1
 
 
 @pytest.mark.parametrize(
@@ -106,13 +110,13 @@ def test_failing_honours_the_threshold_and_the_baseline() -> None:
 def test_baselines_come_in_several_shapes(tmp_path: Path, content: object) -> None:
     path = tmp_path / "baseline.json"
     path.write_text(json.dumps(content))
-    assert load_baseline(path) == frozenset({"a|b|/c"})
+    assert load_baseline(path).accepted() == frozenset({"a|b|/c"})
 
 
 def test_a_baseline_entry_without_fingerprint_is_named(tmp_path: Path) -> None:
     path = tmp_path / "baseline.json"
-    path.write_text(json.dumps([{"fingerprint": "a"}, {"kind": "x"}]))
-    with pytest.raises(UsageError, match="entry 1 of .* has no fingerprint"):
+    path.write_text(json.dumps([{"fingerprint": "a|b|/c"}, {"kind": "x"}]))
+    with pytest.raises(UsageError, match=r"baseline .* entry 1 has no fingerprint"):
         load_baseline(path)
 
 
@@ -131,13 +135,11 @@ def test_the_drift_table_groups_by_severity_and_kind() -> None:
 
 
 def test_verdict_lines() -> None:
-    assert verdict_line([finding()], "warning", 0) == (
-        "1 finding at or above warning (--zd-fail-on): the session fails"
+    assert judge([finding()], fail_on="warning").line == "FAILED: 1 finding at or above warning"
+    assert judge([], fail_on="breaking").line == "PASSED: no drift at or above breaking"
+    assert judge([finding()], fail_on="never").line == (
+        "PASSED: no finding fails the run (fail-on never, 1 finding)"
     )
-    assert verdict_line([], "breaking", 2) == (
-        "no new drift at or above breaking; 2 known from the baseline"
-    )
-    assert verdict_line([], "never", 0) == "--zd-fail-on never: drift does not fail the session"
 
 
 def test_failure_text_lists_findings_and_each_reproducer_once() -> None:

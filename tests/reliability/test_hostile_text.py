@@ -87,7 +87,7 @@ def test_a_status_line_with_control_characters_is_one_escaped_line(tmp_path: Pat
         )  # fmt: skip
     assert finished.returncode == 2, finished.output
     lines = finished.stderr.decode("utf-8", "replace").splitlines()
-    assert len(lines) == 2 and lines[1].startswith("zdcontract: error: cannot reach"), lines
+    assert len(lines) == 1 and lines[0].startswith("zdcontract: error: cannot reach"), lines
     found = [hex(ord(c)) for c in RAW if c in finished.output]
     assert not found, f"stderr carries {found} raw"
 

@@ -51,7 +51,7 @@ def test_conformant_mock_runs_clean_and_reports_parse(
     )
     data = report(tmp_path)
     assert code == 0, out + err
-    assert "seed 5" in err
+    assert "seed 5" in out  # stdout: the run's own lines, in order; stderr is for errors
     assert data["run"]["seed"] == 5
     assert data["target"]["kind"] == "mock"
     blocking = [f for f in data["findings"] if f["severity"] in ("breaking", "warning")]
@@ -195,7 +195,7 @@ def test_wrong_credentials_are_one_line_exit_2(
             ["run", "--base-url", server.url, "--report-dir", str(tmp_path)], capsys
         )
     assert code == 2
-    assert len(err.strip().splitlines()) == 2  # the seed line, then the error
+    assert len(err.strip().splitlines()) == 1  # the error, one line (the seed went to stdout)
     assert "refused the credentials" in err
     assert "wrong-token-1234" not in out + err
 
@@ -303,8 +303,8 @@ def test_sigterm_leaves_complete_reports_marked_interrupted(tmp_path: Path) -> N
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        assert process.stderr is not None
-        process.stderr.readline()  # the seed line: the run has started
+        assert process.stdout is not None
+        process.stdout.readline()  # the seed line: the run has started
         time.sleep(2.0)
         process.terminate()
         out, err = process.communicate(timeout=30)

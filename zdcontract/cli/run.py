@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -15,14 +14,10 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ..drift.findings import safe_text
-from ..monitor import Classification, HarRecorder
+from ..monitor import HarRecorder
 from ..monitor.session import MonitorOptions, check_writable, finish_run, select_baseline
 from ..reports import redact_result
-from ..reports._summary import format_retries
-from ..results import RunResult
 from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
 from ..runner.config import (
@@ -36,6 +31,7 @@ from ..runner.config import (
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
+from ._terminal import print_summary
 
 __all__ = ["run"]
 
@@ -447,8 +443,9 @@ def run(**options: Any) -> None:
 
     def announce(seed: int) -> None:
         target = config.target_url or f"the embedded mock (profile {config.profile})"
-        click.echo(
-            f"zdcontract run: {target}, seed {seed} (reproduce with --seed {seed})", err=True
+        # stdout, like everything the run prints but errors: a captured log keeps the order.
+        out.print(
+            f"zdcontract run: {target}, seed {seed} (reproduce with --seed {seed})", markup=False
         )
 
     columns = (
@@ -485,7 +482,7 @@ def run(**options: Any) -> None:
             result, monitor, baseline, report_dir=options["report_dir"], secrets=secrets
         )
         if not quiet:
-            _summary(out, outcome.result, outcome.classification)
+            print_summary(out, outcome.result, outcome.classification)
         for line in outcome.messages:
             out.print(line, markup=False)
         for line in outcome.warnings:
@@ -496,6 +493,7 @@ def run(**options: Any) -> None:
             out.print(
                 f"{'har':>8} file: {recorder.path} ({recorder.entries} entries)", markup=False
             )
+        out.print(outcome.line, markup=False)
     ctx.exit(outcome.exit_code)
 
 
@@ -508,59 +506,3 @@ def _ci_run_url() -> str | None:
         os.environ.get(name) for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
     )
     return f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else None
-
-
-def _summary(console: Console, result: RunResult, classification: Classification) -> None:
-    requests = Table(title="Requests", title_justify="left", show_edge=False)
-    for column in ("operation", "requests", "answers", "retried", "transport errors"):
-        requests.add_column(
-            column, justify="right" if column in ("requests", "transport errors") else "left"
-        )
-    for op in result.operations:
-        statuses = ", ".join(f"{k}×{v}" for k, v in sorted(op.statuses.items()))
-        requests.add_row(
-            op.operation,
-            str(op.requests),
-            statuses,
-            format_retries(op.retries) or "0",
-            str(op.transport_errors + op.not_sent),
-        )
-    console.print(requests)
-    if not result.findings:
-        console.print("No drift: every response matched the contract.")
-    else:
-        by = Table(title="Findings", title_justify="left", show_edge=False)
-        by.add_column("severity")
-        by.add_column("kind")
-        by.add_column("distinct", justify="right")
-        by.add_column("occurrences", justify="right")
-        groups: dict[tuple[str, str], list[int]] = {}
-        for f in result.findings:
-            groups.setdefault((f.severity.value, f.kind.value), []).append(f.count)
-        rank = {"breaking": 0, "warning": 1, "info": 2}
-        for (severity, kind), counts in sorted(
-            groups.items(), key=lambda g: (rank[g[0][0]], g[0][1])
-        ):
-            by.add_row(severity, kind, str(len(counts)), str(sum(counts)))
-        console.print(by)
-        console.print("Top drift")
-        known = {f.fingerprint for f in classification.known}
-        # New drift first: with a baseline, that is what the run is about.
-        ordered = sorted(
-            result.findings,
-            key=lambda f: (f.fingerprint in known, -f.severity.rank, -f.count),
-        )
-        for f in ordered[:10]:
-            where = safe_text(", ".join(f.examples[:2]) or f.path or "(response)")
-            status = ""
-            if classification.source is not None:
-                status = f"{'known' if f.fingerprint in known else 'NEW':<6}"
-            console.print(
-                f"  {status}{f.severity.value:<8} {f.operation:<15} {f.kind.value:<19} "
-                f"x{f.count:<4} {where}  {safe_text(f.message)}",
-                markup=False,
-            )
-    for note in result.notes:
-        console.print(f"note: {note}")
-    if sys.stdout.isatty():
-        console.print()

@@ -2,7 +2,11 @@
 
 A baseline file is JSON: ``{"version": 1, "entries": [...]}``; each entry names a finding by
 its fingerprint and says why it is accepted (``reason``, ``source``) and until when
-(``expires``, a date or date-time in UTC; from then on the drift counts as new again).
+(``expires``, a date or date-time in UTC; from then on the drift counts as new again). So
+that yesterday's report can be today's baseline, a JSON report of zdcontract
+(``{"findings": [...]}``), ``{"fingerprints": [...]}`` and a plain list of fingerprints (or
+of objects with one) are read too. ``zendesk`` names the baseline zdcontract ships of
+Zendesk's known deviations, in the CLI and the pytest plugin alike.
 An entry may name the ``condition`` under which the drift shows at all ("only when the
 count exceeds 100,000"); when such an entry is not seen, the run did not meet the
 condition, so it is listed as not exercised rather than as resolved.
@@ -30,6 +34,7 @@ __all__ = [
     "Classification",
     "classify",
     "load_baseline",
+    "resolve_baseline",
     "save_baseline",
     "shipped_baseline",
     "updated_baseline",
@@ -90,6 +95,11 @@ class Baseline:
     def get(self, fingerprint: str) -> BaselineEntry | None:
         """The entry for ``fingerprint``, if any."""
         return next((e for e in self.entries if e.fingerprint == fingerprint), None)
+
+    def accepted(self, now: datetime | None = None) -> frozenset[str]:
+        """The fingerprints this baseline accepts now (expired entries accept nothing)."""
+        moment = now or datetime.now(UTC)
+        return frozenset(e.fingerprint for e in self.entries if not e.expired(moment))
 
     def to_dict(self) -> dict[str, Any]:
         """The file's JSON form."""
@@ -218,11 +228,26 @@ def load_baseline(path: str | os.PathLike[str]) -> Baseline:
         text = Path(name).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise UsageError(
-            f"baseline {name} does not exist (create it with --update-baseline {name})"
+            f"baseline {name} does not exist (write one with: zdcontract run "
+            f"--update-baseline {name})"
         ) from None
     except OSError as exc:
         raise UsageError(f"cannot read baseline {name}: {exc.strerror or exc}") from None
     return _parse(text, name)
+
+
+#: Baselines that ship inside zdcontract, by the name a user gives them.
+SHIPPED_NAMES = ("zendesk",)
+
+
+def resolve_baseline(value: str | os.PathLike[str]) -> Baseline:
+    """The baseline ``value`` names: a shipped one (``zendesk``, ``zdcontract:zendesk``),
+    else a file; UsageError (one line) when it cannot be read."""
+    text = os.fspath(value)
+    name = text.removeprefix("zdcontract:")
+    if name in SHIPPED_NAMES and (text.startswith("zdcontract:") or not Path(text).exists()):
+        return shipped_baseline(name)
+    return load_baseline(text)
 
 
 def shipped_baseline(name: str = "zendesk") -> Baseline:
@@ -246,14 +271,43 @@ def save_baseline(baseline: Baseline, path: str | os.PathLike[str]) -> Path:
 def _parse(text: str, source: str) -> Baseline:
     try:
         data = json.loads(text)
-        if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-            raise ValueError("expected an object with an 'entries' list")
-        if data.get("version", BASELINE_VERSION) != BASELINE_VERSION:
-            raise ValueError(f"unsupported version {data.get('version')!r}")
-        entries = tuple(BaselineEntry.from_dict(e) for e in data["entries"])
+        if isinstance(data, dict) and "entries" in data:
+            if data.get("version", BASELINE_VERSION) != BASELINE_VERSION:
+                raise ValueError(f"unsupported version {data.get('version')!r}")
+            items = data["entries"]
+        elif isinstance(data, dict):  # a JSON report, or {"fingerprints": [...]}
+            items = next((data[k] for k in ("findings", "fingerprints") if k in data), None)
+        else:
+            items = data
+        if not isinstance(items, list):
+            raise ValueError(
+                "expected a baseline's entries, a report's findings or a list of fingerprints"
+            )
+        entries = tuple(_read_entry(index, item) for index, item in enumerate(items))
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"baseline {source} is not JSON: {exc}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"baseline {source} is not a zdcontract baseline: {exc}") from exc
-    return Baseline(source=source, entries=entries)
+    unique = {e.fingerprint: e for e in entries}  # a report may repeat none, a list may
+    return Baseline(source=source, entries=tuple(unique.values()))
+
+
+def _read_entry(index: int, item: Any) -> BaselineEntry:
+    try:
+        return BaselineEntry.from_dict(_entry(item))
+    except KeyError as exc:
+        raise ValueError(f"entry {index} has no {exc.args[0]}") from None
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"entry {index}: {exc}") from None
+
+
+def _entry(item: Any) -> Mapping[str, Any]:
+    if isinstance(item, str):
+        return {"fingerprint": item}
+    if isinstance(item, Mapping):
+        # A report's finding carries more than an entry holds: keep what an entry means.
+        return {k: v for k, v in item.items() if k in BaselineEntry.__dataclass_fields__}
+    raise ValueError(f"not a fingerprint: {item!r}")
 
 
 def _moment(value: str) -> datetime:

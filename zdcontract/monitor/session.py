@@ -11,15 +11,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..drift import Severity
 from ..errors import UsageError
 from ..reports import FILE_NAMES, redact_result, write_reports
+from ..reports._summary import verdict
 from ..results import RunResult
 from .baseline import (
     Baseline,
     Classification,
     classify,
     load_baseline,
+    resolve_baseline,
     save_baseline,
     shipped_baseline,
     updated_baseline,
@@ -56,16 +57,18 @@ class Outcome:
     paths: dict[str, Path]
     messages: tuple[str, ...] = ()  # for stdout
     warnings: tuple[str, ...] = ()  # for stderr: a webhook that failed, a baseline not saved
+    line: str = ""  # the verdict, the last line a front-end prints
 
 
 def select_baseline(options: MonitorOptions, *, live: bool, profile: str) -> Baseline | None:
-    """The baseline in force: --baseline, else the file --update-baseline replaces, else the
+    """The baseline in force, for the CLI and the pytest plugin alike: --baseline (a file,
+    or ``zendesk`` for the shipped one), else the file --update-baseline replaces, else the
     shipped Zendesk baseline for live targets and the zendesk-profile mock; None with
     --no-baseline. Read before the run, so a bad file fails fast."""
     if options.no_baseline and options.baseline:
         raise UsageError("give --baseline or --no-baseline, not both")
     if options.baseline:
-        return load_baseline(options.baseline)
+        return resolve_baseline(options.baseline)
     if options.no_baseline:
         return None
     if options.update_baseline and Path(options.update_baseline).is_file():
@@ -117,16 +120,14 @@ def finish_run(
     # target echoed into a finding is masked here for every front-end, not only the CLI.
     result = redact_result(result, secrets)
     classification = classify(result.findings, baseline)
-    threshold = None if result.fail_on == "never" else Severity(result.fail_on)
-    failing = [f for f in classification.new if f.severity.at_least(threshold)]
-    updating = bool(options.update_baseline)
-    code = 0 if updating or not failing else 1
-    if result.interrupted:
-        code = 130
     extra: dict[str, Any] = dict(result.extra)
     if classification.source is not None:
         extra["baseline"] = classification.to_extra()
-    result = replace(result, exit_code=code, extra=extra)
+    result = replace(result, extra=extra)
+    state = verdict(result)  # the one policy: the reports and the plugin read the same
+    updating = bool(options.update_baseline)
+    code = 0 if updating and not result.interrupted else state.exit_code
+    result = replace(result, exit_code=code)
 
     entry = history_entry(result, classification)
     history_path = Path(options.history or Path(report_dir) / HISTORY_FILE)
@@ -138,15 +139,6 @@ def finish_run(
 
     messages: list[str] = []
     warnings: list[str] = []
-    if classification.source is not None:
-        counts = classification.counts()
-        expired = f", {len(classification.expired)} expired" if classification.expired else ""
-        if classification.unexercised:
-            expired += f", {len(classification.unexercised)} not exercised"
-        messages.append(
-            f"baseline {classification.source}: {counts['new']} new, {counts['known']} known, "
-            f"{counts['resolved']} resolved{expired}"
-        )
     if options.update_baseline:
         if result.interrupted:
             warnings.append("zdcontract: baseline not updated: the run was interrupted")
@@ -164,7 +156,7 @@ def finish_run(
                 f"{options.update_baseline}"
                 + (f" ({blank} without a reason: fill them in)" if blank else "")
             )
-    if options.notify_url and failing and not updating and not result.interrupted:
+    if options.notify_url and not state.passed and not updating and not result.interrupted:
         payload = alert_payload(
             result, classification, report=options.report_url or str(paths["html"])
         )
@@ -173,6 +165,10 @@ def finish_run(
             warnings.append(f"zdcontract: warning: {problem}")
         else:
             messages.append(f"alert sent: {len(classification.new)} new findings")
+    line = state.line
+    if "baseline" in paths:  # the drift is accepted now: that is what the exit status says
+        line = f"ACCEPTED: {_plural(len(result.findings), 'finding')} now the baseline"
+        line += f" {options.update_baseline} ({state.headline} before)"
     return Outcome(
         result=result,
         classification=classification,
@@ -180,7 +176,12 @@ def finish_run(
         paths=paths,
         messages=tuple(messages),
         warnings=tuple(warnings),
+        line=line,
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _shipped_unless(disabled: bool) -> Baseline | None:

@@ -29,18 +29,16 @@ __all__ = [
 
 SUITE = "zdcontract"
 SCHEMA = "schema"
+#: The pytest-xdist group of the behaviour checks.
+CHECKS_GROUP = "zdcontract-checks"
 
 
 def suite_order() -> list[tuple[str, str]]:
-    """Every (operation, check) of the suite, in the order it runs."""
-    from ..runner.checks import CHECKS
+    """Every (operation, check) of the suite, in the order it runs (the CLI's order)."""
     from ..runner.config import DEFAULT_OPERATIONS
+    from ..runner.suite import suite_order as order
 
-    return [
-        (operation, check)
-        for operation in DEFAULT_OPERATIONS
-        for check in (SCHEMA, *(name for name, op, _ in CHECKS if op == operation))
-    ]
+    return order(DEFAULT_OPERATIONS)
 
 
 class DriftFailure(Exception):
@@ -73,10 +71,17 @@ class OperationNode(pytest.Collector):
     """One operation: its ``schema`` item, then its behaviour checks in their run order."""
 
     def collect(self) -> Iterator[ContractItem]:
-        """``schema`` and every check of runner.checks.CHECKS on this operation."""
+        """``schema`` and every check of runner.checks.CHECKS on this operation.
+
+        The behaviour checks share one xdist group: they read the pagination walks the
+        first of them make, so one worker runs them all, in order, and walks once.
+        """
         for operation, check in suite_order():
             if operation == self.name:
-                yield ContractItem.from_parent(self, name=check)
+                item = ContractItem.from_parent(self, name=check)
+                if check != SCHEMA:
+                    item.add_marker(pytest.mark.xdist_group(CHECKS_GROUP))
+                yield item
 
 
 class ContractItem(pytest.Item):
@@ -89,12 +94,13 @@ class ContractItem(pytest.Item):
         return self.parent.name
 
     def runtest(self) -> None:
-        """Run the piece; fail on drift reaching --zd-fail-on, skip when it could not run."""
-        failure, skipped = _plugin(self).run_contract_item(self.operation, self.name)
-        if failure:
-            raise DriftFailure(failure)
-        if skipped:
-            pytest.skip(skipped)
+        """Run the piece: fail on new drift reaching --zd-fail-on; a piece that exercised
+        nothing fails the same way, or is skipped with its reason (never a pass)."""
+        outcome = _plugin(self).run_contract_item(self.operation, self.name)
+        if outcome.fails:
+            raise DriftFailure(outcome.text)
+        if outcome.outcome == "not-exercised":
+            pytest.skip(outcome.text or "not exercised")
 
     def repr_failure(
         self,

@@ -9,10 +9,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from ..drift import Severity
+
+if TYPE_CHECKING:
+    from ..runner.config import RunConfig
+    from ..runner.credentials import Credentials
 
 __all__ = ["FAIL_ON", "FORMATS", "GROUP", "Options", "add_options"]
 
@@ -25,15 +30,28 @@ PROFILES = ("zendesk", "conformant")
 _FLAGS: tuple[tuple[str, str, str | None, str], ...] = (
     ("--zd-base-url", "zd_base_url", "URL", "Zendesk (or any server) to test (default: the mock)"),
     ("--zd-spec", "zd_spec", "PATH", "OpenAPI document (default: the bundled spec)"),
-    ("--zd-report", "zd_report", "PATH", "Write the JSON drift report to PATH"),
+    (
+        "--zd-report",
+        "zd_report",
+        "PATH",
+        "Write the reports: into a directory (every format, the CLI's file names), or the "
+        "JSON one to a file ending in .json (other --zd-report-formats beside it)",
+    ),
     (
         "--zd-report-formats",
         "zd_report_formats",
         "LIST",
-        "Formats to write, comma-separated: json,junit,markdown,html (default: json)",
+        "Formats to write, comma-separated: json,junit,markdown,html "
+        "(default: all of them into a directory, json to a file)",
     ),
     ("--zd-fail-on", "zd_fail_on", None, "Fail on drift this severe (default: warning)"),
-    ("--zd-baseline", "zd_baseline", "FILE", "JSON of known fingerprints, not failing"),
+    (
+        "--zd-baseline",
+        "zd_baseline",
+        "NAME|FILE",
+        "Accepted drift that does not fail the session: 'zendesk' (the shipped baseline, the "
+        "default for the zendesk mock and live targets) or a baseline/report file",
+    ),
     ("--zd-max-examples", "zd_max_examples", "N", "Generated cases per operation (default: 25)"),
     ("--zd-seed", "zd_seed", "N", "Seed for reproducible requests (default: random, printed)"),
 )
@@ -60,6 +78,14 @@ def add_options(parser: pytest.Parser) -> None:
         help="Collect the built-in contract suite (one item per operation and check)",
     )
     parser.addini("zd_contract", "Collect the built-in contract suite", type="bool", default=False)
+    group.addoption(
+        "--zd-no-baseline",
+        action="store_true",
+        dest="zd_no_baseline",
+        default=None,
+        help="Apply no baseline: every finding is new",
+    )
+    parser.addini("zd_no_baseline", "Apply no baseline", type="bool", default=False)
     for flag, dest, metavar, text in _FLAGS:
         extra: dict[str, object] = {"metavar": metavar} if metavar else {"choices": FAIL_ON}
         group.addoption(flag, dest=dest, default=None, help=text, **extra)
@@ -76,9 +102,11 @@ class Options:
     base_url: str | None = None
     spec: str | None = None
     report: Path | None = None
+    report_dir: bool = False  # --zd-report names a directory (else the JSON file)
     report_formats: tuple[str, ...] = ("json",)
     fail_on: str = "warning"
-    baseline: Path | None = None
+    baseline: str | None = None  # a shipped baseline's name, or a file
+    no_baseline: bool = False
     max_examples: int = 25
     seed: int | None = None
     mock_profile: str = "zendesk"
@@ -87,6 +115,26 @@ class Options:
     mock_faults: tuple[str, ...] = ()
     rate_limit: float | None = None
     max_requests: int | None = None
+
+    def run_config(self, credentials: Credentials | None = None) -> RunConfig:
+        """These options as the library's RunConfig: the run ``zdcontract run`` would make
+        with the same settings (the same target, bounds and live defaults)."""
+        from ..runner.config import RunConfig
+
+        return RunConfig(
+            base_url=self.base_url,
+            spec_path=self.spec,
+            max_examples=self.max_examples,
+            seed=self.seed,
+            fail_on=self.fail_on,
+            max_requests=self.max_requests,
+            rate_limit=self.rate_limit,
+            profile=self.mock_profile,
+            mock_drift=self.mock_drift,
+            mock_faults=self.mock_faults,
+            mock_activities=self.mock_activities,
+            credentials=credentials,
+        )
 
     @property
     def threshold(self) -> Severity | None:
@@ -97,8 +145,17 @@ class Options:
     def from_config(cls, config: pytest.Config) -> Options:
         """Read and check every setting; pytest.UsageError names the bad one."""
         reader = _Reader(config)
+        report = reader.path("zd_report")
+        directory = report is not None and (
+            report.is_dir()
+            or str(reader.text("zd_report")).endswith(("/", "\\"))
+            or report.suffix.lower() != ".json"
+        )
+        default_formats = ",".join(FORMATS) if directory else "json"
         report_formats = tuple(
-            f.strip() for f in reader.text("zd_report_formats", "json").split(",") if f.strip()
+            f.strip()
+            for f in reader.text("zd_report_formats", default_formats).split(",")
+            if f.strip()
         )
         for name in report_formats:
             if name not in FORMATS:
@@ -124,10 +181,12 @@ class Options:
             contract=bool(config.getoption("zd_contract") or config.getini("zd_contract")),
             base_url=base_url.rstrip("/") if base_url else None,
             spec=str(reader.path("zd_spec")) if reader.path("zd_spec") else None,
-            report=reader.path("zd_report"),
+            report=report,
+            report_dir=bool(directory),
             report_formats=tuple(dict.fromkeys(report_formats)) or ("json",),
             fail_on=fail_on,
-            baseline=reader.path("zd_baseline"),
+            baseline=_baseline(reader),
+            no_baseline=bool(config.getoption("zd_no_baseline") or config.getini("zd_no_baseline")),
             max_examples=_default(reader.integer("zd_max_examples", minimum=1), 25),
             seed=reader.integer("zd_seed", minimum=0),
             mock_profile=profile,
@@ -137,6 +196,17 @@ class Options:
             rate_limit=reader.real("zd_rate_limit", minimum=0.001),
             max_requests=reader.integer("zd_max_requests", minimum=1),
         )
+
+
+def _baseline(reader: _Reader) -> str | None:
+    """--zd-baseline: a shipped baseline's name as given, else a path resolved like others."""
+    value = reader.text("zd_baseline")
+    if not value:
+        return None
+    if value.removeprefix("zdcontract:") == "zendesk" and not Path(value).exists():
+        return value
+    path = reader.path("zd_baseline")
+    return str(path) if path is not None else None
 
 
 def _default(value: int | None, default: int) -> int:

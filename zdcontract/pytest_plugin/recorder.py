@@ -9,22 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..drift import Finding, Severity, aggregate
-from ..results import CheckOutcome, RequestTally, RunResult, Target
+from ..drift import Finding, aggregate
+from ..results import CheckOutcome, Exercised, RequestTally, RunResult, Target
 
-__all__ = ["PAYLOAD_KEYS", "DriftRecorder", "failing"]
+if TYPE_CHECKING:
+    from ..runner.suite import Piece
+
+__all__ = ["PAYLOAD_KEYS", "DriftRecorder"]
 
 #: The keys a worker's payload uses in xdist's ``workeroutput``.
 PAYLOAD_KEYS = ("zdcontract_findings", "zdcontract_checks", "zdcontract_stats")
-
-
-def failing(
-    findings: Iterable[Finding], threshold: Severity | None, known: frozenset[str] = frozenset()
-) -> list[Finding]:
-    """The findings that reach ``threshold`` and are not known from the baseline."""
-    return [f for f in findings if f.severity.at_least(threshold) and f.fingerprint not in known]
 
 
 class DriftRecorder:
@@ -57,6 +53,18 @@ class DriftRecorder:
         self._outcome(operation, check, [f.fingerprint for f in found], cases, skipped)
         return found
 
+    def record_piece(self, piece: Piece) -> list[Finding]:
+        """Keep a piece of the contract suite: its findings and its outcome as it is."""
+        self.findings.extend(piece.findings)
+        if piece.outcome is not None:
+            self._merge(piece.outcome)
+        return list(piece.findings)
+
+    def take_tallies(self, tallies: Mapping[str, RequestTally]) -> None:
+        """Add the request counts of this process's suite (per operation)."""
+        for name, tally in tallies.items():
+            self.tallies.setdefault(name, RequestTally()).add(tally)
+
     def _outcome(
         self,
         operation: str,
@@ -65,34 +73,38 @@ class DriftRecorder:
         cases: int,
         skipped: str | None,
     ) -> None:
-        seen = self.checks.get((operation, check))
-        if seen is None:
-            seen = CheckOutcome(operation=operation, check=check)
-        self.checks[(operation, check)] = replace(
-            seen,
-            fingerprints=tuple(dict.fromkeys((*seen.fingerprints, *fingerprints))),
-            cases=seen.cases + cases,
-            not_exercised=seen.not_exercised if skipped is None else skipped,
+        self._merge(
+            CheckOutcome(
+                operation=operation,
+                check=check,
+                fingerprints=tuple(fingerprints),
+                cases=cases,
+                not_exercised=skipped,
+            )
         )
 
-    def count(
-        self,
-        operation: str,
-        *,
-        attempts: int,
-        status: int,
-        error: str | None,
-        rate_limited: int = 0,
-        seconds: float = 0.0,
-        retries: Mapping[str, int] | None = None,
-    ) -> None:
-        """Count one exchange with ``operation``'s target."""
-        self.tallies.setdefault(operation, RequestTally()).record(
-            attempts=attempts,
-            status=None if error is not None else status,
-            seconds=seconds,
-            rate_limited=rate_limited,
-            retries=retries,
+    def _merge(self, outcome: CheckOutcome) -> None:
+        """One outcome per (operation, check): fingerprints and counts add up (a test may
+        record several times; xdist workers each send theirs)."""
+        key = (outcome.operation, outcome.check)
+        seen = self.checks.get(key)
+        if seen is None:
+            self.checks[key] = outcome
+            return
+        done, more = seen.exercised, outcome.exercised
+        self.checks[key] = replace(
+            seen,
+            fingerprints=tuple(dict.fromkeys((*seen.fingerprints, *outcome.fingerprints))),
+            cases=seen.cases + outcome.cases,
+            exercised=Exercised(
+                requests=done.requests + more.requests,
+                pages=done.pages + more.pages,
+                records=done.records + more.records,
+                validated=done.validated + more.validated,
+            ),
+            not_exercised=outcome.not_exercised
+            if outcome.not_exercised is not None
+            else seen.not_exercised,
         )
 
     def merged(self) -> list[Finding]:
@@ -117,7 +129,8 @@ class DriftRecorder:
                     "check": c.check,
                     "fingerprints": list(c.fingerprints),
                     "cases": c.cases,
-                    "skipped": c.not_exercised,
+                    "exercised": c.exercised.to_dict(),
+                    "not_exercised": c.not_exercised,
                 }
                 for c in self.checks.values()
             ],
@@ -132,6 +145,8 @@ class DriftRecorder:
                         "retries": dict(t.retries),
                         "rate_limited": t.rate_limited,
                         "seconds": t.seconds,
+                        "cases": t.cases,
+                        "validated": t.validated,
                     }
                     for name, t in self.tallies.items()
                 },
@@ -144,12 +159,15 @@ class DriftRecorder:
             Finding.from_dict(item) for item in payload.get("zdcontract_findings") or ()
         )
         for item in payload.get("zdcontract_checks") or ():
-            self._outcome(
-                str(item["operation"]),
-                str(item["check"]),
-                [str(fp) for fp in item.get("fingerprints") or ()],
-                int(item.get("cases") or 0),
-                item.get("skipped"),
+            self._merge(
+                CheckOutcome(
+                    operation=str(item["operation"]),
+                    check=str(item["check"]),
+                    fingerprints=tuple(str(fp) for fp in item.get("fingerprints") or ()),
+                    cases=int(item.get("cases") or 0),
+                    exercised=Exercised(**(item.get("exercised") or {})),
+                    not_exercised=item.get("not_exercised"),
+                )
             )
         stats = payload.get("zdcontract_stats") or {}
         if self.target is None and stats.get("target"):
@@ -163,6 +181,8 @@ class DriftRecorder:
             tally.retries.update({str(k): int(v) for k, v in (data.get("retries") or {}).items()})
             tally.rate_limited += int(data.get("rate_limited", 0))
             tally.seconds += float(data.get("seconds", 0.0))
+            tally.cases += int(data.get("cases", 0))
+            tally.validated += int(data.get("validated", 0))
 
     def result(
         self,

@@ -1,8 +1,10 @@
 """Writing the session's reports with the writers ``zdcontract run`` uses.
 
-``--zd-report PATH`` names the JSON report; the other formats of ``--zd-report-formats``
-go beside it under the CLI's file names (``zdcontract-junit.xml``, ``zdcontract-report.md``,
-``zdcontract-report.html``), so a CI step reads the same files whichever front-end ran.
+``--zd-report`` names a directory (every format of ``--zd-report-formats``, all four by
+default, under the CLI's file names) or a JSON file (the other formats beside it, under
+the CLI's names), so a CI step reads the same files whichever front-end ran. The target is
+checked when the session starts: a session that runs for minutes must not find out at the
+end that its report cannot be written.
 """
 
 from __future__ import annotations
@@ -12,25 +14,48 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..errors import UsageError
-from ..reports import atomic_write_text, redact_result, render_json, write_reports
+from ..reports import FILE_NAMES, atomic_write_text, redact_result, render_json, write_reports
 from ..results import RunResult
 
-__all__ = ["write_session_reports"]
+__all__ = ["check_report_target", "write_session_reports"]
+
+
+def check_report_target(report: Path, *, directory: bool) -> None:
+    """UsageError (one line) unless the reports can be written where --zd-report says."""
+    folder = report if directory else report.parent
+    targets = [folder / name for name in FILE_NAMES.values()]
+    if not directory:
+        if report.is_dir():
+            raise UsageError(f"--zd-report: {report} is a directory; name a .json file in it")
+        targets.append(report)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"--zd-report: {existing} is not a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--zd-report: {existing} cannot be written")
+    for target in targets:
+        if target.exists() and (target.is_dir() or not os.access(target, os.W_OK)):
+            raise UsageError(f"--zd-report: {target} cannot be written")
 
 
 def write_session_reports(
     result: RunResult,
     report: Path,
     *,
+    directory: bool = False,
     formats: Sequence[str] = ("json",),
     secrets: Iterable[str] = (),
 ) -> dict[str, Path]:
-    """Write ``result``: JSON to ``report``, other formats beside it; return format -> path.
+    """Write ``result`` as --zd-report says; return format -> path.
 
     Raises:
         UsageError: a report that cannot be written (the message names it).
     """
     secrets = tuple(s for s in secrets if s)
+    if directory:
+        return write_reports(result, report, formats=formats, secrets=secrets)
     paths: dict[str, Path] = {}
     if "json" in formats:
         try:

@@ -1,9 +1,11 @@
 """The plugin's one object per session: built in pytest_configure, kept in ``config.stash``.
 
-Its hooks are a few lines each; the work is in the recorder (what was found), the target
-(where requests go), the contract runner (the suite's pieces) and the report writers that
-the CLI uses too. Under pytest-xdist a worker writes nothing: it ships its recorder to the
-controller (see xdist.py), which writes one merged report.
+Its hooks are a few lines each. The policy is the library's, the CLI's: the target and its
+bounds (RunConfig), the baseline (monitor.session.select_baseline: the shipped one on the
+zendesk mock and live targets), the check each finding belongs to (runner.suite), a
+check's outcome and the verdict (reports._summary). This module only renders them as
+pytest outcomes and terminal lines. Under pytest-xdist a worker writes nothing: it ships its
+recorder to the controller (see xdist.py), which writes one merged report.
 """
 
 from __future__ import annotations
@@ -11,27 +13,28 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..drift import aggregate
 from ..errors import UsageError, ZdContractError
-from .baseline import load_baseline
 from .items import SUITE, ContractSuite, suite_order
 from .options import Options
-from .recorder import DriftRecorder, failing
-from .summary import drift_table, failure_text, target_line, verdict_line
+from .recorder import DriftRecorder
+from .report import check_report_target
+from .summary import drift_table, failure_text, target_line
 from .target import SessionTarget
 
 if TYPE_CHECKING:
     from ..drift import DriftValidator, Finding
-    from ..runner import Exchange
+    from ..monitor.baseline import Baseline
+    from ..results import RunResult
     from .contract import ContractRunner
 
-__all__ = ["PLUGIN_KEY", "WORKER_SEED", "ZdContractPlugin"]
+__all__ = ["PLUGIN_KEY", "WORKER_SEED", "ItemOutcome", "ZdContractPlugin"]
 
 PLUGIN_KEY = pytest.StashKey["ZdContractPlugin"]()
 #: The controller's seed for every worker, in xdist's ``workerinput``.
@@ -42,16 +45,33 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+class ItemOutcome:
+    """What a contract item does: pass, fail with ``text``, or skip with ``text``."""
+
+    def __init__(self, outcome: str, text: str | None = None, *, fails: bool = False) -> None:
+        """``outcome`` is one of reports._summary.OUTCOMES."""
+        self.outcome = outcome
+        self.text = text
+        self.fails = fails
+
+
 class ZdContractPlugin:
     """The session's drift: options, target, recorder, and the hooks that report it."""
 
     def __init__(self, config: pytest.Config, options: Options) -> None:
-        """Read the baseline and settle the seed; nothing is started yet."""
+        """Check the baseline and the report path; settle the seed; nothing is started yet."""
         self.config = config
         self.options = options
         self.workerinput: Mapping[str, Any] | None = getattr(config, "workerinput", None)
+        self._baseline: Baseline | None | bool = False  # False: not chosen yet
         try:
-            self.known = load_baseline(options.baseline) if options.baseline else frozenset()
+            if options.baseline or options.no_baseline:
+                self._choose_baseline()  # a bad file or a contradiction fails now, not later
+        except UsageError as exc:
+            raise pytest.UsageError(f"--zd-baseline: {exc}") from None
+        try:
+            if options.report is not None and not self.is_worker:
+                check_report_target(options.report, directory=options.report_dir)
         except UsageError as exc:
             raise pytest.UsageError(str(exc)) from None
         seed = options.seed
@@ -82,17 +102,30 @@ class ZdContractPlugin:
             self._validator = DriftValidator(load_spec(self.options.spec))
         return self._validator
 
-    def count(self, operation: str, exchange: Exchange) -> None:
-        """Count one exchange of the contract suite in the statistics."""
-        self.recorder.count(
-            operation,
-            attempts=exchange.attempts,
-            status=exchange.status,
-            error=exchange.error,
-            rate_limited=exchange.rate_limited,
-            seconds=exchange.elapsed,
-            retries=exchange.retries,
-        )
+    def _choose_baseline(self) -> Baseline | None:
+        if self._baseline is False:
+            from ..monitor.session import MonitorOptions, select_baseline
+
+            chosen = MonitorOptions(
+                baseline=self.options.baseline, no_baseline=self.options.no_baseline
+            )
+            self._baseline = select_baseline(
+                chosen,
+                live=self.target_live,
+                profile=self.options.mock_profile,
+            )
+        return self._baseline  # type: ignore[return-value]  # False replaced above
+
+    @property
+    def target_live(self) -> bool:
+        """Whether the session tests --zd-base-url rather than the embedded mock."""
+        return self.options.base_url is not None
+
+    @property
+    def known(self) -> frozenset[str]:
+        """The fingerprints the baseline in force accepts (as ``zdcontract run`` would)."""
+        baseline = self._choose_baseline()
+        return baseline.accepted() if baseline is not None else frozenset()
 
     # -- what fixtures and items call ---------------------------------------------------
 
@@ -113,25 +146,27 @@ class ZdContractPlugin:
             self.recorder.record(found, operation=operation, check=test)
         return found
 
-    def run_contract_item(self, operation: str, check: str) -> tuple[str | None, str | None]:
-        """Run one item of the suite; its failure message (or None) and skip reason (or None)."""
+    def run_contract_item(self, operation: str, check: str) -> ItemOutcome:
+        """Run one piece of the suite; its outcome, decided as every report decides it."""
+        from ..reports import redact
+        from ..reports._summary import check_outcome, fails
+
         runner = self._contract_runner()
         piece = runner.schema(operation) if check == "schema" else runner.check(check)
-        found = self.recorder.record(
-            piece.findings,
-            operation=operation,
-            check=check,
-            cases=piece.cases,
-            skipped=piece.skipped,
-        )
-        from ..reports import redact
-
-        bad = failing(aggregate(found), self.options.threshold, self.known)
-        if not bad:
-            return None, piece.skipped
-        text = failure_text(f"{operation} {check}", bad, self.options.fail_on)
+        self.recorder.record_piece(piece)
+        known, fail_on = self.known, self.options.fail_on
+        reason = piece.outcome.not_exercised if piece.outcome is not None else None
+        outcome = check_outcome(piece.findings, reason, fail_on, known)
+        failing = [f for f in piece.findings if f.fingerprint not in known and fails(f, fail_on)]
+        if outcome == "not-exercised":
+            # Never a pass: it fails the session when its finding reaches --zd-fail-on (as
+            # it fails the CLI's run), and is skipped with the reason otherwise.
+            return ItemOutcome(outcome, f"not exercised: {reason}", fails=bool(failing))
+        if outcome != "fail":
+            return ItemOutcome(outcome)
+        text = failure_text(f"{operation} {check}", failing, fail_on)
         # headers=False: a reproducer names the variables holding credentials, never values.
-        return redact(text, self.target.secrets(), headers=False), piece.skipped
+        return ItemOutcome(outcome, redact(text, self.target.secrets(), headers=False), fails=True)
 
     def _contract_runner(self) -> ContractRunner:
         if self._runner is None:
@@ -142,7 +177,6 @@ class ZdContractPlugin:
                 self.validator,
                 max_examples=self.options.max_examples,
                 seed=self.seed,
-                count=self.count,
             )
         return self._runner
 
@@ -176,22 +210,26 @@ class ZdContractPlugin:
         """Workers hand their drift to the controller; everyone else writes the reports."""
         if self.target.used:
             self.recorder.target = self.target.describe()
+        if self._runner is not None:
+            self.recorder.take_tallies(self._runner.suite.tally)
         if self.is_worker:
             workeroutput: dict[str, Any] = getattr(self.config, "workeroutput", {})
             workeroutput.update(self.recorder.to_payload(self.target.secrets()))
             return
-        bad = failing(self.recorder.merged(), self.options.threshold, self.known)
-        if bad and session.exitstatus == pytest.ExitCode.OK:
+        if not self.recorder.used:
+            return
+        result = self.session_result(int(session.exitstatus))
+        from ..reports._summary import verdict
+
+        if not verdict(result).passed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
         if self.options.report is not None:
-            self._write_reports(int(session.exitstatus))
+            self._write_reports(replace(result, exit_code=int(session.exitstatus)))
             if self.problem and session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
-    def _write_reports(self, exit_code: int) -> None:
-        from .report import write_session_reports
-
-        assert self.options.report is not None
+    def session_result(self, exit_code: int) -> RunResult:
+        """What the session found, as the RunResult every report format reads."""
         result = self.recorder.result(
             target=self.target.describe(),
             started_at=self._started,
@@ -205,54 +243,49 @@ class ZdContractPlugin:
             fail_on=self.options.fail_on,
             exit_code=exit_code,
             order=suite_order() if self.options.contract else (),
-            extra=self._extra(),
+            extra={"pytest": {"contract_suite": self.options.contract}},
         )
+        baseline = self._choose_baseline()
+        if baseline is None:
+            return result
+        from ..monitor.baseline import classify
+
+        # The shape the monitor writes, so every report format reads it the same way.
+        extra = {**result.extra, "baseline": classify(result.findings, baseline).to_extra()}
+        return replace(result, extra=extra)
+
+    def _write_reports(self, result: RunResult) -> None:
+        from .report import write_session_reports
+
+        assert self.options.report is not None
         try:
             self.paths = write_session_reports(
                 result,
                 self.options.report,
+                directory=self.options.report_dir,
                 formats=self.options.report_formats,
                 secrets=self.target.secrets(),
             )
         except ZdContractError as exc:
             self.problem = str(exc)
 
-    def _extra(self) -> dict[str, Any]:
-        seen = [f.fingerprint for f in self.recorder.findings]
-        known = sorted(self.known & set(seen))
-        extra: dict[str, Any] = {
-            "pytest": {
-                "contract_suite": self.options.contract,
-                "baseline": str(self.options.baseline) if self.options.baseline else None,
-                "known": known,
-            }
-        }
-        if self.options.baseline:
-            # The shape the monitor writes, so every report format reads it the same way.
-            extra["baseline"] = {
-                "file": str(self.options.baseline),
-                "new": sorted(set(seen) - self.known),
-                "known": known,
-                "resolved": [],
-                "expired": [],
-            }
-        return extra
-
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         """The drift table, the verdict and the report paths, when there is anything to say."""
         if not (self.recorder.used or self.paths or self.problem):
             return  # nothing ran that the plugin saw (collect-only, inert sessions)
-        findings = self.recorder.merged()
+        from ..reports._summary import verdict
+
+        result = self.session_result(0)
+        state = verdict(result)
+        known = state.baseline.known if state.baseline is not None else frozenset()
         write = terminalreporter.write_line
         terminalreporter.write_sep("-", "zdcontract drift")
-        for line in drift_table(findings, self.known):
+        for line in drift_table(list(result.findings), known):
             write(line)
         if self.options.contract or self.recorder.target is not None:
             seed = self.seed if self.options.contract else None  # only the suite generates
             write(target_line(self.recorder.target or self.target.describe(), seed))
-        bad = failing(findings, self.options.threshold, self.known)
-        known = sum(f.fingerprint in self.known for f in findings)
-        write(verdict_line(bad, self.options.fail_on, known))
+        write(state.line, red=not state.passed)
         if self.problem:
             write(f"zdcontract: {self.problem}", red=True)
         for path in self.paths.values():

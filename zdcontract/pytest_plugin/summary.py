@@ -1,4 +1,7 @@
-"""Text for the terminal: the drift table, the verdict line, a failing item's message."""
+"""Text for the terminal: the drift table, the target, a failing item's message.
+
+The verdict line is the library's (reports._summary.Verdict.line), as the CLI prints it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from ..drift import Finding
 from ..results import Target
 
-__all__ = ["drift_table", "failure_text", "target_line", "verdict_line"]
+__all__ = ["drift_table", "failure_text", "target_line"]
 
 _RANK = {"breaking": 0, "warning": 1, "info": 2}
 #: Findings a failing item lists before pointing at the report.
@@ -53,17 +56,6 @@ def target_line(target: Target, seed: int | None) -> str:
     return f"target: {where}" + (
         f", seed {seed} (reproduce with --zd-seed {seed})" if seed is not None else ""
     )
-
-
-def verdict_line(failing: Sequence[Finding], fail_on: str, known: int) -> str:
-    """Whether the drift fails the session, and why."""
-    suffix = f"; {known} known from the baseline" if known else ""
-    if fail_on == "never":
-        return f"--zd-fail-on never: drift does not fail the session{suffix}"
-    if not failing:
-        return f"no new drift at or above {fail_on}{suffix}"
-    count = f"{len(failing)} finding" + ("" if len(failing) == 1 else "s")
-    return f"{count} at or above {fail_on} (--zd-fail-on): the session fails{suffix}"
 
 
 def failure_text(title: str, findings: Iterable[Finding], fail_on: str) -> str:

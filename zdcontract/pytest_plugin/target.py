@@ -7,8 +7,7 @@ share one pacer, one request budget and one Retry-After pause.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import TargetError, ZdContractError
 from ..results import Target
@@ -16,9 +15,8 @@ from .options import Options
 
 if TYPE_CHECKING:
     from ..mock import MockServer
-    from ..runner import Credentials, Exchange, HttpClient
-    from ..runner.checks import Paths
-    from ..spec import Spec
+    from ..runner import Credentials, HttpClient
+    from ..runner.suite import Suite
 
 __all__ = ["SessionTarget"]
 
@@ -33,7 +31,6 @@ class SessionTarget:
         self._mock: MockServer | None = None
         self._client: HttpClient | None = None
         self._probed: TargetError | bool = False
-        self.paths: Paths | None = None  # the target's paths, once probed
 
     @property
     def live(self) -> bool:
@@ -87,27 +84,21 @@ class SessionTarget:
     def client(self) -> HttpClient:
         """The session's HTTP client, bound to the target (starting the mock if it is that)."""
         if self._client is None:
-            from ..runner import HttpClient
-            from ..runner.config import LIVE_BUDGET, LIVE_RATE_LIMIT
+            from ..runner.engine import client_for
 
-            live = self.live
             base_url = self.options.base_url or self.mock.url
-            self._client = HttpClient(
-                base_url,
-                credentials=self.credentials(),
-                rate_limit=self.options.rate_limit or (LIVE_RATE_LIMIT if live else None),
-                max_requests=self.options.max_requests or (LIVE_BUDGET if live else None),
+            self._client = client_for(
+                self.options.run_config(self.credentials()), base_url, self.live
             )
         return self._client
 
-    def probe(self, spec: Spec, observe: Callable[[str, Exchange], Any]) -> None:
-        """TargetError (the same one every time) when the target does not answer or refuses us."""
+    def probe(self, suite: Suite) -> None:
+        """Probe the target once for ``suite`` (it learns the target's paths); TargetError
+        (the same one every time) when the target does not answer or refuses us."""
         if self._probed is False:
-            from ..runner._probe import probe
-
             self._probed = True
             try:
-                self.paths, _ = probe(self.client, spec, observe)
+                suite.probe()
             except TargetError as exc:
                 self._probed = exc
         if isinstance(self._probed, TargetError):

@@ -3,6 +3,11 @@
 Registered only when xdist is present (its hooks would be unknown otherwise). A worker
 never writes a report; in pytest_sessionfinish it puts its recorder's payload into
 ``workeroutput``, which arrives here in ``pytest_testnodedown``.
+
+The behaviour checks read the pagination walks the first of them make: they carry the
+``xdist_group`` mark, and a session with the contract suite under plain ``-n N`` (``--dist
+load``) is switched to ``--dist loadgroup``, which schedules ungrouped tests as ``load``
+does and sends the group to one worker. No worker then walks what another already did.
 """
 
 from __future__ import annotations
@@ -13,7 +18,13 @@ import pytest
 
 from .session import WORKER_SEED, ZdContractPlugin
 
-__all__ = ["XdistIntegration"]
+__all__ = ["XdistIntegration", "group_the_checks"]
+
+
+def group_the_checks(config: pytest.Config) -> None:
+    """``--dist load`` becomes ``loadgroup`` on the controller (workers follow its options)."""
+    if getattr(config, "workerinput", None) is None and config.getoption("dist", "no") == "load":
+        config.option.dist = "loadgroup"
 
 
 class XdistIntegration:

@@ -19,6 +19,8 @@ __all__ = [
     "baseline_of",
     "blocking",
     "check_findings",
+    "check_outcome",
+    "judge",
     "clip",
     "fails",
     "format_retries",
@@ -89,10 +91,12 @@ def blocking(finding: Finding, result: RunResult, known: frozenset[str] = frozen
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Verdict:
-    """The run's status line in numbers: how many findings, how many of them fail it.
+    """The run's verdict in numbers: the one policy every front-end renders.
 
     With a baseline in force only new findings can fail the run (as the exit code says);
-    ``known`` counts the accepted ones.
+    ``known`` counts the accepted ones. ``unexercised`` counts the failing findings that say
+    a check or an operation proved nothing (kind ``not-exercised``): a run is never green
+    for having exercised nothing.
     """
 
     total: int
@@ -101,6 +105,7 @@ class Verdict:
     interrupted: bool
     baseline: BaselineView | None = None
     known: int = 0
+    unexercised: int = 0
 
     @property
     def passed(self) -> bool:
@@ -108,11 +113,19 @@ class Verdict:
         return self.failing == 0
 
     @property
+    def exit_code(self) -> int:
+        """130 when interrupted, else 1 when a new finding reaches fail-on, else 0."""
+        return 130 if self.interrupted else (0 if self.passed else 1)
+
+    @property
     def headline(self) -> str:
         """The status in a few words: ``3 findings at or above warning``."""
         new = "new " if self.baseline is not None else ""
         if self.failing:
-            return f"{_plural(self.failing, new + 'finding')} at or above {self.fail_on}"
+            text = f"{_plural(self.failing, new + 'finding')} at or above {self.fail_on}"
+            if self.unexercised:
+                text += f" ({self.unexercised} of them: not exercised)"
+            return text
         if threshold(self.fail_on) is None:
             return "no finding fails the run"
         return f"no {new}drift at or above {self.fail_on}"
@@ -120,34 +133,65 @@ class Verdict:
     @property
     def detail(self) -> str:
         """What the headline leaves out: findings below fail-on, known drift; may be empty."""
+        parts = []
+        if threshold(self.fail_on) is None:
+            parts.append(f"fail-on never, {_plural(self.total, 'finding')}")
         if self.baseline is not None:
             view = self.baseline
             text = (
                 f"{self.total - self.known} new, {self.known} known, "
-                f"{len(view.resolved)} resolved against the baseline {view.file}"
+                f"{len(view.resolved)} resolved; baseline {view.file}"
             )
+            if view.expired:
+                text += f"; {len(view.expired)} expired"
             if view.unexercised:
                 text += f"; {len(view.unexercised)} accepted only in conditions not met"
-            return text
-        below = self.total - self.failing
-        if threshold(self.fail_on) is None:
-            return f"fail-on never, {_plural(self.total, 'finding')}"
-        if not below:
-            return ""
-        return f"{_plural(below, 'more finding')} below {self.fail_on}"
+            parts.append(text)
+        elif threshold(self.fail_on) is not None and self.total > self.failing:
+            parts.append(
+                f"{_plural(self.total - self.failing, 'more finding')} below {self.fail_on}"
+            )
+        return "; ".join(parts)
+
+    @property
+    def line(self) -> str:
+        """The one line a terminal ends with: ``FAILED: ...`` or ``PASSED: ...``."""
+        word = "INTERRUPTED" if self.interrupted else ("PASSED" if self.passed else "FAILED")
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{word}: {self.headline}{detail}"
+
+
+def judge(
+    findings: Iterable[Finding],
+    *,
+    fail_on: str,
+    known: frozenset[str] = frozenset(),
+    interrupted: bool = False,
+    baseline: BaselineView | None = None,
+) -> Verdict:
+    """The Verdict of these findings: what fails the run, what the baseline accepts."""
+    findings = tuple(findings)
+    failing = [f for f in findings if f.fingerprint not in known and fails(f, fail_on)]
+    return Verdict(
+        total=len(findings),
+        failing=len(failing),
+        fail_on=fail_on,
+        interrupted=interrupted,
+        baseline=baseline,
+        known=sum(f.fingerprint in known for f in findings),
+        unexercised=sum(f.kind is Kind.NOT_EXERCISED for f in failing),
+    )
 
 
 def verdict(result: RunResult) -> Verdict:
     """The Verdict of ``result`` (about new drift when a baseline was in force)."""
     view = baseline_of(result)
-    known = view.known if view is not None else frozenset()
-    return Verdict(
-        total=len(result.findings),
-        failing=sum(blocking(f, result, known) for f in result.findings),
+    return judge(
+        result.findings,
         fail_on=result.fail_on,
+        known=view.known if view is not None else frozenset(),
         interrupted=result.interrupted,
         baseline=view,
-        known=sum(f.fingerprint in known for f in result.findings),
     )
 
 
@@ -181,22 +225,35 @@ class CheckFindings:
     assigned: bool = True
 
     def outcome(self, result: RunResult, known: frozenset[str] = frozenset()) -> str:
-        """One of OUTCOMES: ``fail`` when new drift (or a finding the result lacks) reaches
-        fail-on, else ``not-exercised`` when the check proved nothing, else ``known`` when
-        its failing drift is all accepted by the baseline, else ``pass``."""
-        drift = [f for f in self.findings if f.kind is not Kind.NOT_EXERCISED]
-        if self.unknown or any(blocking(f, result, known) for f in drift):
+        """One of OUTCOMES (see check_outcome)."""
+        if self.unknown:
             return "fail"
-        if self.not_exercised is not None:
-            return "not-exercised"
-        if any(fails(f, result.fail_on) for f in drift):
-            return "known"
-        return "pass"
+        return check_outcome(self.findings, self.not_exercised, result.fail_on, known)
 
     def blocks(self, result: RunResult, known: frozenset[str] = frozenset()) -> bool:
         """Whether this check fails the run (a not-exercised one does unless fail-on or
         the baseline lets it pass)."""
         return bool(self.unknown) or any(blocking(f, result, known) for f in self.findings)
+
+
+def check_outcome(
+    findings: Iterable[Finding],
+    not_exercised: str | None,
+    fail_on: str,
+    known: frozenset[str] = frozenset(),
+) -> str:
+    """One of OUTCOMES for a check with these findings: ``fail`` when new drift reaches
+    fail-on, else ``not-exercised`` when the check proved nothing, else ``known`` when its
+    failing drift is all accepted by the baseline, else ``pass``. The CLI's reports and the
+    pytest plugin's items both decide here."""
+    drift = [f for f in findings if f.kind is not Kind.NOT_EXERCISED]
+    if any(f.fingerprint not in known and fails(f, fail_on) for f in drift):
+        return "fail"
+    if not_exercised is not None:
+        return "not-exercised"
+    if any(fails(f, fail_on) for f in drift):
+        return "known"
+    return "pass"
 
 
 def check_findings(result: RunResult) -> list[CheckFindings]:

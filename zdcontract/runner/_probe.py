@@ -10,14 +10,16 @@ that alone: found out once, here, so that no user has to guess.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import TargetError
 from ..spec import Spec
 from .checks import Paths
 from .client import Exchange, HttpClient
+from .observe import json_object
 
-__all__ = ["paths_of", "probe"]
+__all__ = ["Probed", "paths_of", "probe"]
 
 _CREDENTIALS_HINT = "set ZENDESK_EMAIL and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN"
 
@@ -53,35 +55,48 @@ def _unusable(client: HttpClient, exchange: Exchange) -> TargetError | None:
 Observer = Callable[[str, Exchange], Any]
 
 
-def probe(client: HttpClient, spec: Spec, observe: Observer) -> tuple[Paths, str | None]:
-    """The target's paths, and a note when it answers only their ``.json`` form.
+@dataclass(frozen=True, slots=True)
+class Probed:
+    """What the probe learnt: the target's paths, a note worth reporting, a real id."""
 
-    The probe's requests are CountActivities requests like any other: ``observe`` counts
-    and validates them. Raises TargetError when the target does not answer at all or
-    refuses the credentials.
+    paths: Paths
+    note: str | None = None
+    sample_id: int | None = None  # an activity the target holds, for ShowActivity
+
+
+def probe(client: HttpClient, spec: Spec, observe: Observer) -> Probed:
+    """Ask the target for one activity of its listing: is it there, does it take the
+    credentials, which form of the paths does it answer, which id can ShowActivity show?
+
+    The probe's requests are counted with ListActivities (``observe``); raises TargetError
+    when the target does not answer at all or refuses the credentials.
     """
     paths = paths_of(spec)
-    operation, path = "CountActivities", Paths.counting
-    if operation not in spec.operations:
-        operation, path = "ListActivities", Paths.list
 
     def ask(where: Paths) -> Exchange:
-        exchange = client.get(path(where))
-        if operation in spec.operations:
-            observe(operation, exchange)
+        exchange = client.get(where.list(), params={"per_page": 1})
+        observe("ListActivities", exchange)
         return exchange
 
     exchange = ask(paths)
     problem = _unusable(client, exchange)
     if problem is not None:
         raise problem
-    if exchange.status != 404:
-        return paths, None
-    suffixed = Paths(paths.listing, paths.count, paths.show_template, ".json")
-    second = ask(suffixed)
-    if second.error is None and 200 <= second.status < 300:
-        return suffixed, (
-            f"the target answers the spec's paths only with a .json suffix "
-            f"({path(paths)} answered 404, {path(suffixed)} {second.status})"
-        )
-    return paths, None
+    if exchange.status == 404:
+        suffixed = Paths(paths.listing, paths.count, paths.show_template, ".json")
+        second = ask(suffixed)
+        if second.error is None and 200 <= second.status < 300:
+            note = (
+                f"the target answers the spec's paths only with a .json suffix "
+                f"({paths.list()} answered 404, {suffixed.list()} {second.status})"
+            )
+            return Probed(suffixed, note, _first_id(second))
+    return Probed(paths, None, _first_id(exchange))
+
+
+def _first_id(exchange: Exchange) -> int | None:
+    body = json_object(exchange)
+    items = body.get("activities") if body is not None else None
+    first = items[0] if isinstance(items, list) and items else None
+    ident = first.get("id") if isinstance(first, dict) else None
+    return ident if isinstance(ident, int) and not isinstance(ident, bool) else None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,6 +105,37 @@ def _collector(op_id: str, out: list[GeneratedCase], stop: threading.Event | Non
     return collect
 
 
+@contextmanager
+def _seed_alone() -> Iterator[None]:
+    """Hypothesis draws, now and then, constants it finds in the source of "local" modules
+    (code loaded from outside site-packages: a test suite, a conftest, an editable install).
+    The same seed then gives other requests under pytest than in the CLI, or with one more
+    test file. During generation the local pool is empty, so the seed alone decides.
+
+    Hypothesis has no setting for this; its provider looks the pool up through a module
+    global, swapped here for the generation's time (left alone if a release renames it).
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a Hypothesis without the feature
+        yield
+        return
+    fetch = getattr(providers, "_get_local_constants", None)
+    cache = getattr(providers, "CONSTANTS_CACHE", None)
+    constants = getattr(providers, "Constants", None)
+    if fetch is None or cache is None or constants is None:
+        yield
+        return
+    nothing = constants()  # no integers, floats, bytes or strings of the caller's code
+    providers._get_local_constants = lambda: nothing
+    providers.CONSTANTS_CACHE = type(cache)(1024)  # afresh: earlier draws cached the local pool
+    try:
+        yield
+    finally:
+        providers._get_local_constants = fetch
+        providers.CONSTANTS_CACHE = cache
+
+
 def keep_caches_out_of_the_working_directory() -> None:
     """Point Hypothesis' storage (its Unicode tables, never a database here) at a cache
     directory, so a CLI run leaves no ``.hypothesis/`` behind in the user's directory.
@@ -163,5 +195,6 @@ def generate_cases(
             apply_ci_profile=False,
             seed=seed,
         )
-        create_test(operation=operation, test_func=collect, config=config)()
+        with _seed_alone():
+            create_test(operation=operation, test_func=collect, config=config)()
         yield from drawn

@@ -1,10 +1,9 @@
 """A contract run: generate, send, validate, check, and describe it all as a RunResult.
 
-Every piece of the suite (an operation's ``schema`` check, each behaviour check) ends with
-an outcome that says what it exercised; one that exercised nothing says why, with a
-``not-exercised`` finding, and never counts as passed. Every request sent is counted, its
-retries by cause. When the client stops sending (budget, time, the target's rate limit),
-what is left is not exercised, for that reason.
+The pieces of the suite (each operation's ``schema`` check, each behaviour check) run
+through ``Suite``, the same one the pytest plugin uses; this module adds what a whole run
+needs around them: the target (the embedded mock unless a live one is given), the client
+with its bounds, the order, and the RunResult the reports read.
 """
 
 from __future__ import annotations
@@ -13,24 +12,21 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from .._version import __version__
-from ..drift import DriftValidator, Finding, aggregate
-from ..results import CheckOutcome, Exercised, RequestTally, RunResult, Target
+from ..drift import aggregate
+from ..results import CheckOutcome, OperationStats, RequestTally, RunResult, Target
 from ..spec import load_spec
-from ._probe import probe
-from ._schemathesis import GeneratedCase, generate_cases
-from .checks import CHECKS, CheckContext, NotExercised, Paths, host_of, run_check
+from .checks import CHECKS
 from .client import Exchange, HttpClient, ReadOnlyViolation, StopSending
 from .config import LIVE_BUDGET, LIVE_RATE_LIMIT, RunConfig
-from .observe import not_exercised, observe_exchange, schema_reason
+from .suite import Piece, Suite, suite_order
 
-__all__ = ["Progress", "run"]
+__all__ = ["Progress", "client_for", "run", "selected_checks"]
 
 
 class Progress(Protocol):
@@ -46,228 +42,6 @@ class _Silent:
 
     def advance(self, description: str) -> None:
         pass
-
-
-class _Run:
-    def __init__(
-        self,
-        config: RunConfig,
-        progress: Progress,
-        on_exchange: Callable[[str, Exchange], None] | None = None,
-        stop: threading.Event | None = None,
-    ) -> None:
-        self.config = config
-        self.progress = progress
-        self.on_exchange = on_exchange
-        self.stop = stop or threading.Event()
-        self.spec = load_spec(config.spec_path)
-        for name in config.operations:
-            self.spec.operation(name)  # an unknown operation is a UsageError now, not later
-        self.validator = DriftValidator(self.spec)
-        self.findings: list[Finding] = []
-        self.tally: dict[str, RequestTally] = {name: RequestTally() for name in config.operations}
-        self.outcomes: list[CheckOutcome] = []
-        self.notes: list[str] = []
-        self.client: HttpClient | None = None
-        self.paths = Paths()
-        self.stopped: str | None = None  # why the run sent nothing more
-        names = {name for name, _, _ in CHECKS}
-        chosen = names if config.checks is None else set(config.checks)
-        self.selected = chosen if config.behaviour_checks else set()
-
-    def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
-        """Count, validate and keep the drift of one exchange; its JSON object, if any."""
-        if self.on_exchange is not None:
-            self.on_exchange(operation, exchange)
-        tally = self.tally.setdefault(operation, RequestTally())
-        tally.record(
-            attempts=exchange.attempts,
-            status=None if exchange.error is not None else exchange.status,
-            seconds=exchange.elapsed,
-            rate_limited=exchange.rate_limited,
-            retries=exchange.retries,
-        )
-        seen = observe_exchange(self.validator, operation, exchange, self.config.credentials)
-        tally.validated += seen.validated
-        self.findings.extend(seen.findings)
-        return seen.body
-
-    def send(self, case: GeneratedCase) -> tuple[GeneratedCase, Exchange]:
-        assert self.client is not None
-        exchange = self.client.request(
-            case.method,
-            case.path + self.paths.suffix,
-            params=list(case.params),
-            headers=dict(case.headers),
-        )
-        return case, exchange
-
-    def checkpoint(self) -> None:
-        """Raise KeyboardInterrupt here if a stop was requested.
-
-        A signal handler's exception can be swallowed when it fires inside a finalizer
-        (``Exception ignored in ...``); the flag it also sets is seen here, for sure.
-        """
-        if self.stop.is_set():
-            raise KeyboardInterrupt
-
-    def stop_sending(self, exc: StopSending) -> None:
-        if self.stopped is None:
-            self.stopped = str(exc)
-            self.notes.append(f"stopped sending: {exc}")
-
-    def execute(self, cases: list[GeneratedCase], workers: int) -> None:
-        pending: set[Future[tuple[GeneratedCase, Exchange]]] = set()
-        queue = iter(cases)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="zdcontract") as pool:
-            try:
-                while True:
-                    self.checkpoint()
-                    while len(pending) < workers * 2:
-                        case = next(queue, None)
-                        if case is None:
-                            break
-                        pending.add(pool.submit(self.send, case))
-                    if not pending:
-                        return
-                    done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                    failure = self.finish_all(done)
-                    if failure is not None:
-                        raise failure
-            except StopSending as exc:
-                self.stop_sending(exc)
-                self.drain(pending)
-            except KeyboardInterrupt:
-                self.drain(pending)
-                raise
-            finally:
-                for future in pending:
-                    future.cancel()
-
-    def finish_all(self, done: set[Future[tuple[GeneratedCase, Exchange]]]) -> BaseException | None:
-        """Count and validate every exchange that came back; the first failure, if any.
-
-        Every answer is kept even when another case of the same batch failed (the budget
-        ran out, the run was stopped).
-        """
-        failure: BaseException | None = None
-        for future in done:
-            if future.cancelled():
-                continue
-            problem = future.exception()
-            if problem is not None:
-                failure = failure or problem
-                continue
-            case, exchange = future.result()
-            self.tally[case.operation].cases += 1
-            self.observe(case.operation, exchange)
-            self.progress.advance(case.operation)
-        return failure
-
-    def drain(self, pending: set[Future[tuple[GeneratedCase, Exchange]]]) -> None:
-        """Keep the answers already under way when the run stops sending.
-
-        Cases not started are cancelled; the ones running end at their next attempt (the
-        budget is spent or the stop is set), and whatever they received counts: a
-        response that arrived before the stop is a result like any other.
-        """
-        for future in pending:
-            future.cancel()
-        done, _ = wait(pending)
-        self.finish_all(done)
-
-    def behaviour(self) -> None:
-        assert self.client is not None
-        context = CheckContext(
-            client=self.client,
-            observe=self.observe,
-            account_host=host_of(self.client.base_url) or "",
-            paths=self.paths,
-            policy=self.validator.policy,
-            credentials=self.config.credentials,
-        )
-        for name, operation, check in CHECKS:
-            if operation not in self.config.operations or name not in self.selected:
-                continue
-            self.checkpoint()
-            before = len(context.findings)
-            if self.stopped is not None:
-                result: NotExercised | None = NotExercised(f"stopped sending: {self.stopped}")
-                context.begin()
-            else:
-                try:
-                    result = run_check(check, context)
-                except StopSending as exc:
-                    self.stop_sending(exc)
-                    result = NotExercised(f"stopped sending: {exc}")
-                except KeyboardInterrupt:
-                    # What the check found before the stop is kept, the check unfinished.
-                    self.keep(context, before, name, operation, NotExercised("interrupted"))
-                    raise
-            self.keep(context, before, name, operation, result)
-            self.progress.advance(name)
-
-    def keep(
-        self,
-        context: CheckContext,
-        before: int,
-        name: str,
-        operation: str,
-        result: NotExercised | None,
-    ) -> None:
-        """Record a check's outcome and the findings it added since ``before``."""
-        new = list(context.findings[before:])
-        if result is not None:
-            new.append(
-                not_exercised(
-                    self.validator.policy,
-                    operation,
-                    name,
-                    result.reason,
-                    unsupported=result.unsupported,
-                )
-            )
-        self.findings.extend(new)
-        self.outcomes.append(
-            CheckOutcome(
-                operation=operation,
-                check=name,
-                fingerprints=tuple(dict.fromkeys(f.fingerprint for f in new)),
-                exercised=context.exercised(),
-                not_exercised=None if result is None else result.reason,
-            )
-        )
-
-    def schema_outcomes(self, interrupted: str | None) -> list[CheckOutcome]:
-        """Each operation's ``schema`` check: the drift of all its answers, and whether any
-        answer was validated against a documented response at all."""
-        outcomes = []
-        for name in self.config.operations:
-            tally = self.tally[name]
-            stopped = interrupted or self.stopped
-            reason = schema_reason(tally.stats(name), tally.validated, stopped)
-            if reason is not None:
-                self.findings.append(
-                    not_exercised(self.validator.policy, name, "schema", reason, schema=True)
-                )
-            fingerprints = tuple(
-                dict.fromkeys(
-                    f.fingerprint
-                    for f in self.findings
-                    if f.operation == name and (f.check is None or f.check == "schema")
-                )
-            )
-            outcomes.append(
-                CheckOutcome(
-                    operation=name,
-                    check="schema",
-                    fingerprints=fingerprints,
-                    cases=tally.cases,
-                    exercised=Exercised(requests=tally.requests, validated=tally.validated),
-                    not_exercised=reason,
-                )
-            )
-        return outcomes
 
 
 @contextmanager
@@ -291,7 +65,10 @@ def _target(config: RunConfig) -> Iterator[tuple[Target, str]]:
         yield Target(url=server.url, kind="mock", profile=str(mock.profile)), server.url
 
 
-def _client(config: RunConfig, base_url: str, live: bool, stop: threading.Event) -> HttpClient:
+def client_for(
+    config: RunConfig, base_url: str, live: bool, stop: threading.Event | None = None
+) -> HttpClient:
+    """The client a run with ``config`` sends through: its bounds, live defaults applied."""
     return HttpClient(
         base_url,
         credentials=config.credentials,
@@ -307,22 +84,16 @@ def _client(config: RunConfig, base_url: str, live: bool, stop: threading.Event)
     )
 
 
-def _cases(state: _Run, seed: int) -> list[GeneratedCase]:
-    # One request per distinct request: the phases and modes often draw the same one, and
-    # every duplicate would spend the budget for nothing.
-    unique: dict[tuple[Any, ...], GeneratedCase] = {}
-    for case in generate_cases(
-        state.spec,
-        list(state.config.operations),
-        max_examples=state.config.max_examples,
-        seed=seed,
-        stop=state.stop,
-    ):
-        unique.setdefault((*case.key, case.headers), case)
-    cases = list(unique.values())
-    if not state.config.allow_writes:
-        cases = [c for c in cases if c.method in ("GET", "HEAD")]
-    return cases
+def selected_checks(config: RunConfig) -> list[str]:
+    """The behaviour checks a run with ``config`` runs, in order."""
+    if not config.behaviour_checks:
+        return []
+    chosen = None if config.checks is None else set(config.checks)
+    return [
+        name
+        for name, operation, _ in CHECKS
+        if operation in config.operations and (chosen is None or name in chosen)
+    ]
 
 
 def run(
@@ -334,7 +105,7 @@ def run(
 ) -> RunResult:
     """Run the contract suite; a KeyboardInterrupt ends it early with a result marked so.
 
-    ``on_exchange(operation, exchange)`` sees every exchange the run validates (recording).
+    ``on_exchange(operation, exchange)`` sees every exchange the run sends (recording).
     ``stop``, once set (by a signal handler, say), ends the run at the next request.
     """
     seed = config.seed if config.seed is not None else random.randrange(2**31)
@@ -342,54 +113,88 @@ def run(
         config = replace(config, seed=seed)
     if on_seed is not None:
         on_seed(seed)
-    state = _Run(config, progress or _Silent(), on_exchange, stop)
+    stop = stop or threading.Event()
+    progress = progress or _Silent()
+    spec = load_spec(config.spec_path)
+    for name in config.operations:
+        spec.operation(name)  # an unknown operation is a UsageError now, not later
     started, clock = datetime.now(UTC), time.monotonic()
     interrupted = False
+    notes: list[str] = []
     target = Target(
         url=config.target_url or "embedded mock", kind="live" if config.live else "mock"
     )
+    suite: Suite | None = None
     with ExitStack() as stack:
         try:
             target, base_url = stack.enter_context(_target(config))
-            state.client = stack.enter_context(
-                _client(config, base_url, target.kind == "live", state.stop)
+            client = stack.enter_context(client_for(config, base_url, target.kind == "live", stop))
+            suite = Suite(
+                spec,
+                client,
+                credentials=config.credentials,
+                on_exchange=on_exchange,
+                stop=stop,
             )
-            state.paths, note = probe(state.client, state.spec, state.observe)
-            if note:
-                state.notes.append(note)
-            state.checkpoint()
-            cases = _cases(state, seed)
-            state.checkpoint()
-            checks = [c for c in CHECKS if c[1] in config.operations and c[0] in state.selected]
-            state.progress.start(len(cases) + len(checks))
-            state.execute(cases, config.workers or (1 if target.kind == "live" else 4))
-            state.behaviour()
+            suite.probe()
+            cases = suite.generate(
+                config.operations,
+                max_examples=config.max_examples,
+                seed=seed,
+                allow_writes=config.allow_writes,
+            )
+            cases += suite.real_cases(config.operations)
+            checks = selected_checks(config)
+            progress.start(len(cases) + len(checks))
+            workers = config.workers or (1 if target.kind == "live" else 4)
+            suite.schema(config.operations, cases, workers=workers)
+            progress.advance("schema")
+            for name in checks:
+                if stop.is_set():
+                    raise KeyboardInterrupt
+                suite.check(name)
+                progress.advance(name)
         except KeyboardInterrupt:
             interrupted = True
-            state.notes.append("interrupted: the results hold what was found until then")
+            notes.append("interrupted: the results hold what was found until then")
         except ReadOnlyViolation as exc:
-            state.notes.append(str(exc))
+            notes.append(str(exc))
         except StopSending as exc:  # before the first case: the probe took the last of it
-            state.stop_sending(exc)
-        state.outcomes[:0] = state.schema_outcomes("interrupted" if interrupted else None)
-        if state.client is not None and state.client.rate_limit_events:
-            state.notes.append(
-                f"rate limited {state.client.rate_limit_events} times (429); Retry-After honoured"
+            notes.append(f"stopped sending: {exc}")
+        if suite is not None and suite.client.rate_limit_events:
+            notes.append(
+                f"rate limited {suite.client.rate_limit_events} times (429); Retry-After honoured"
             )
-    findings = tuple(aggregate(state.findings))
+    pieces = suite.pieces if suite is not None else []
     return RunResult(
         tool_version=__version__,
         started_at=started.isoformat(timespec="seconds").replace("+00:00", "Z"),
         finished_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         duration_seconds=round(time.monotonic() - clock, 3),
         target=target,
-        spec=state.spec.source,
+        spec=spec.source,
         seed=seed,
         max_examples=config.max_examples,
         fail_on=config.fail_on,
-        findings=findings,
-        checks=tuple(state.outcomes),
-        operations=tuple(t.stats(name) for name, t in state.tally.items()),
+        findings=tuple(aggregate(f for piece in pieces for f in piece.findings)),
+        checks=_in_suite_order(config, pieces),
+        operations=_operations(config, suite),
         interrupted=interrupted,
-        notes=tuple(state.notes),
+        notes=(*(suite.notes if suite is not None else []), *notes),
     )
+
+
+def _in_suite_order(config: RunConfig, pieces: list[Piece]) -> tuple[CheckOutcome, ...]:
+    """The outcomes in the order every front-end lists them (see suite_order)."""
+    rank = {key: index for index, key in enumerate(suite_order(config.operations))}
+    outcomes = [piece.outcome for piece in pieces if piece.outcome is not None]
+    return tuple(sorted(outcomes, key=lambda o: rank.get((o.operation, o.check), len(rank))))
+
+
+def _operations(config: RunConfig, suite: Suite | None) -> tuple[OperationStats, ...]:
+    """Per operation, every request sent: the run's own operations first, then any other
+    the probe or a link reached."""
+    if suite is None:
+        return ()
+    names = [*config.operations, *(n for n in suite.tally if n not in config.operations)]
+    return tuple(suite.tally.get(name, RequestTally()).stats(name) for name in names)

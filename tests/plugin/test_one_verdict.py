@@ -1,0 +1,72 @@
+"""One policy, two front-ends: ``zdcontract run`` and ``pytest --zd-contract`` on the same
+mock, seed and N reach the same verdict.
+
+Both run as a user runs them, in their own processes; each writes its JSON report. The
+findings (fingerprint, severity, count), the new/known split against the shipped baseline
+(applied by default to the zendesk mock in both), every check's outcome and what it
+exercised, and what the exit status means must be the same.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SEED, N = "7", "5"
+DRIFT = "type:/count/value=string"  # new drift, beside the zendesk profile's known drift
+
+
+def _report(directory: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((directory / "zdcontract-report.json").read_text())
+    return data
+
+
+def _summary(data: dict[str, Any]) -> dict[str, Any]:
+    baseline = data["extra"].get("baseline") or {}
+    return {
+        "findings": sorted((f["fingerprint"], f["severity"], f["count"]) for f in data["findings"]),
+        "new": sorted(baseline.get("new") or []),
+        "known": sorted(baseline.get("known") or []),
+        "checks": [
+            (c["operation"], c["check"], c["outcome"], c["exercised"], sorted(c["fingerprints"]))
+            for c in data["checks"]
+        ],
+        "failing": data["summary"]["failing"],
+    }
+
+
+@pytest.mark.parametrize("drift", [False, True], ids=["known-drift-only", "new-drift"])
+def test_the_cli_and_the_plugin_reach_the_same_verdict(tmp_path: Path, drift: bool) -> None:
+    env_free = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    cli_args = ["--seed", SEED, "--max-examples", N, "--report-dir", "cli"]
+    plugin_args = ["--zd-seed", SEED, "--zd-max-examples", N, "--zd-report", "plugin/"]
+    if drift:
+        cli_args += ["--mock-drift", DRIFT]
+        plugin_args += ["-o", f"zd_mock_drift={DRIFT}"]
+    cli = subprocess.run(
+        [sys.executable, "-m", "zdcontract", "run", *cli_args],
+        cwd=tmp_path, capture_output=True, env=env_free, timeout=300, check=False,
+    )  # fmt: skip
+    (tmp_path / "conftest.py").write_text("")  # a project of its own, no ini of ours
+    plugin = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--zd-contract", *plugin_args],
+        cwd=tmp_path, capture_output=True, env=env_free, timeout=300, check=False,
+    )  # fmt: skip
+    assert cli.returncode in (0, 1), cli.stderr.decode()
+    cli_data, plugin_data = _report(tmp_path / "cli"), _report(tmp_path / "plugin")
+    assert _summary(plugin_data) == _summary(cli_data)
+    # The same exit meaning: 1 is new drift at or above fail-on in both, 0 none.
+    assert cli.returncode == plugin.returncode == (1 if drift else 0), plugin.stdout.decode()
+    assert cli_data["run"]["exit_code"] == plugin_data["run"]["exit_code"]
+    # Both end on the same verdict line.
+    cli_line = cli.stdout.decode().strip().splitlines()[-1]
+    plugin_lines = plugin.stdout.decode().splitlines()
+    assert cli_line.startswith("FAILED: " if drift else "PASSED: "), cli.stdout.decode()
+    assert any(line == cli_line for line in plugin_lines), (cli_line, plugin_lines[-12:])
