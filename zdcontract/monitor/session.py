@@ -13,6 +13,7 @@ from typing import Any
 
 from ..drift import Severity
 from ..errors import UsageError
+from ..files import check_output_file
 from ..reports import FILE_NAMES, redact_result, write_reports
 from ..results import RunResult
 from .baseline import (
@@ -43,6 +44,7 @@ class MonitorOptions:
     no_baseline: bool = False
     history: str | None = None  # default: <report dir>/history.jsonl
     notify_url: str | None = None
+    record: str | None = None  # the HAR --record writes
     report_url: str | None = None  # where an alert points people (a CI run page)
 
 
@@ -81,13 +83,16 @@ def check_writable(options: MonitorOptions, report_dir: str | os.PathLike[str]) 
     A run can take an hour against a live account; an unwritable --history or
     --update-baseline must not be found out only once it is over.
     """
-    targets = {"--report-dir": Path(report_dir) / FILE_NAMES["json"]}
-    targets["--history"] = Path(options.history or Path(report_dir) / HISTORY_FILE)
+    targets = [("--report-dir", Path(report_dir) / name) for name in FILE_NAMES.values()]
+    targets.append(("--history", Path(options.history or Path(report_dir) / HISTORY_FILE)))
     if options.update_baseline:
-        targets["--update-baseline"] = Path(options.update_baseline)
-    for option, path in targets.items():
-        if path.is_dir():
-            raise UsageError(f"{option}: {path} is a directory")
+        targets.append(("--update-baseline", Path(options.update_baseline)))
+    if options.record:
+        targets.append(("--record", Path(options.record)))
+    for option, path in targets:
+        # A device node, FIFO or link in the way is refused before anything is sent: the
+        # write would destroy the node, block, or go through the link.
+        check_output_file(path, f"{option}:")
         existing = path.parent  # checked, not created: a run that never starts leaves nothing
         while not existing.exists() and existing != existing.parent:
             existing = existing.parent

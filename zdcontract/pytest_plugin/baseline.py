@@ -18,16 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..files import read_input_file
 
 __all__ = ["load_baseline"]
 
 
 def load_baseline(path: Path) -> frozenset[str]:
     """The fingerprints ``path`` lists; UsageError when it cannot be read as a baseline."""
+    if not path.exists():
+        raise UsageError(f"--zd-baseline: {path} does not exist")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"--zd-baseline: {path} does not exist") from None
+        # A regular file only: a FIFO would hold the session's start forever.
+        data = json.loads(read_input_file(path, "--zd-baseline", 64 << 20).decode("utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--zd-baseline: cannot read {path}: {exc}") from None
     except ValueError as exc:
