@@ -373,6 +373,7 @@ def run(**options: Any) -> None:
         no_baseline=options["no_baseline"],
         history=options["history"],
         notify_url=options["notify_url"],
+        record=options["record"],
         report_url=_ci_run_url(),
     )
     # A spec or an operation the run cannot use is one line, before the run announces itself
