@@ -22,7 +22,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -187,13 +187,13 @@ class HarRecorder:
         except UnicodeDecodeError:
             # Masked as bytes before the encoding: base64 would hide a secret from masking.
             raw = self._mask_bytes(exchange.body)
-            kept = _cut(raw, MAX_BODY_CHARS // 4 * 3, [s for s, _ in self._secret_bytes], b"")
+            kept = _cut(raw, MAX_BODY_CHARS // 4 * 3, b"")
             content["text"] = base64.b64encode(kept).decode("ascii")
             content["encoding"] = "base64"
             cut = len(kept) < len(raw)
         else:
             masked = mask_secrets(text, self.secrets)
-            content["text"] = _cut(masked, MAX_BODY_CHARS, self.secrets, "")
+            content["text"] = _cut(masked, MAX_BODY_CHARS, "")
             cut = len(content["text"]) < len(masked)
         if cut:
             cuts.append("response.content.text")
@@ -251,7 +251,7 @@ class HarRecorder:
     def _text(self, text: str, limit: int, where: str, cuts: list[str]) -> str:
         """``text`` masked, then cut to ``limit`` characters (noting ``where`` when cut)."""
         masked = mask_secrets(text, self.secrets)
-        kept = _cut(masked, limit, self.secrets, "...")
+        kept = _cut(masked, limit, "...")
         if len(masked) > limit:
             cuts.append(where)
         return kept
@@ -262,21 +262,9 @@ class HarRecorder:
         return body
 
 
-def _cut(text: AnyStr, limit: int, secrets: Sequence[AnyStr], mark: AnyStr) -> AnyStr:
-    """``text`` cut to ``limit`` (``mark`` appended), never ending in the head of a secret.
-
-    A cut through the middle of a secret leaves its head, which masking (of whole secrets)
-    does not see: that head goes too.
-    """
-    if len(text) <= limit:
-        return text
-    kept = text[: max(limit - len(mark), 0)]
-    for secret in secrets:
-        for size in range(min(len(secret) - 1, len(kept)), 0, -1):
-            if kept.endswith(secret[:size]):
-                kept = kept[:-size]
-                break
-    return kept + mark
+def _cut(text: AnyStr, limit: int, mark: AnyStr) -> AnyStr:
+    """``text`` cut to ``limit`` with ``mark`` at the end (masked before: no secret is cut)."""
+    return text if len(text) <= limit else text[: max(limit - len(mark), 0)] + mark
 
 
 def mask_url(url: str, secrets: Iterable[str] = ()) -> str:
