@@ -7,6 +7,7 @@ no click, no terminal; what a person should read comes back as lines.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -111,9 +112,11 @@ def finish_run(
     *,
     report_dir: str | os.PathLike[str],
     secrets: tuple[str, ...] = (),
+    stop: threading.Event | None = None,
 ) -> Outcome:
     """Classify, set the exit code, write reports (HTML with the trend) and history,
-    update the baseline when asked, and alert on new drift.
+    update the baseline when asked, and alert on new drift. ``stop``, once set (a signal),
+    abandons an alert under way.
 
     Exit code: 130 when interrupted; 0 when the baseline was just updated (the drift is
     now accepted); otherwise 1 when a new finding reaches the run's fail-on, else 0.
@@ -173,7 +176,7 @@ def finish_run(
         payload = alert_payload(
             result, classification, report=options.report_url or str(paths["html"])
         )
-        problem = post_json(options.notify_url, payload)
+        problem = post_json(options.notify_url, payload, stop=stop)
         if problem is not None:
             warnings.append(f"zdcontract: warning: {problem}")
         else:
