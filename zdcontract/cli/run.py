@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import math
 import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from types import FrameType
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -28,6 +24,7 @@ from ..runner.config import DEFAULT_OPERATIONS, http_url_problem
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
+from ._signals import deferred
 
 __all__ = ["run"]
 
@@ -144,51 +141,6 @@ class _Bar:
 
     def advance(self, description: str) -> None:
         self.progress.update(self.task, advance=1, description=description)
-
-
-class _Interrupts:
-    """What SIGINT and SIGTERM do during ``zdcontract run``.
-
-    The first signal asks the run to stop: the engine sees the flag at its next request or
-    wait and ends with what it found, marked interrupted; the reports are then written
-    whole. A second signal changes nothing (a second Ctrl-C while the reports are being
-    written must not cut them short). Only a third one aborts at once; even then each
-    report file is either the previous one or the new one, never half of one.
-
-    The handler never raises for the first two: an exception raised at an arbitrary point
-    (inside a finalizer, half-way through a HAR entry, while the embedded mock shuts down)
-    could lose the reports the stop is meant to keep.
-    """
-
-    ABORT_AFTER = 3
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-        self.received = 0
-
-    def handle(self, signum: int, frame: FrameType | None) -> None:
-        self.received += 1
-        self.stop.set()
-        if self.received >= self.ABORT_AFTER:
-            raise KeyboardInterrupt
-
-
-@contextmanager
-def _interrupts() -> Iterator[_Interrupts]:
-    """SIGTERM and Ctrl-C end the run: reports are still written, marked interrupted."""
-    state = _Interrupts()
-    try:
-        previous = {
-            sig: signal.signal(sig, state.handle) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
-    except ValueError:  # not the main thread
-        yield state
-        return
-    try:
-        yield state
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
 
 
 @click.command()
@@ -404,7 +356,7 @@ def run(**options: Any) -> None:
     with ExitStack() as stack:
         # Installed until the last report is written: a signal while writing must not
         # leave some formats new and others old, or none at all.
-        interrupts = stack.enter_context(_interrupts())
+        interrupts = stack.enter_context(deferred())
         with ExitStack() as running:
             bar = running.enter_context(
                 Progress(
@@ -426,7 +378,12 @@ def run(**options: Any) -> None:
         # the reports show it: a secret echoed by the target into a finding goes here.
         result = redact_result(result, secrets)
         outcome = finish_run(
-            result, monitor, baseline, report_dir=options["report_dir"], secrets=secrets
+            result,
+            monitor,
+            baseline,
+            report_dir=options["report_dir"],
+            secrets=secrets,
+            stop=interrupts.stop,
         )
         if not quiet:
             _summary(out, outcome.result, outcome.classification)
@@ -440,7 +397,8 @@ def run(**options: Any) -> None:
             out.print(
                 f"{'har':>8} file: {recorder.path} ({recorder.entries} entries)", markup=False
             )
-    ctx.exit(outcome.exit_code)
+    # A signal after the run (while writing, while alerting) still means "interrupted".
+    ctx.exit(130 if interrupts.received else outcome.exit_code)
 
 
 _REPORTS = ("json", "junit", "markdown", "html")
