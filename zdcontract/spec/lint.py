@@ -3,6 +3,11 @@
 Checks: the document against the OpenAPI schema (openapi-spec-validator), dangling or
 external ``$ref``, 3.0 idioms in a 3.1 document, formats nobody validates, and every
 example against the schema it illustrates.
+
+Like ``run`` and ``validate``, lint reads the one file it is given and nothing else: an
+external ``$ref`` (``http://...``, ``file://...``, ``other.yaml``) is reported, never
+followed. Following it would let a document make lint fetch from any server (with no
+bound on the time) or print the content of any local file.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ..errors import SpecError
 from .loader import read_document
 from .pointer import escape, resolve, tokens
 
@@ -88,7 +94,11 @@ class LintProblem:
 
 def lint_path(path: str | Path) -> list[LintProblem]:
     """Lint the document at ``path``; SpecError if it cannot be read at all."""
-    return lint_document(read_document(path))
+    document = read_document(path)
+    try:
+        return lint_document(document)
+    except RecursionError:
+        raise SpecError(f"spec {path} is nested too deeply to lint") from None
 
 
 def lint_document(document: Any) -> list[LintProblem]:
@@ -97,13 +107,13 @@ def lint_document(document: Any) -> list[LintProblem]:
         return [LintProblem("", "not-openapi", "not an OpenAPI document (no 'openapi' field)")]
     is_31 = str(document["openapi"]).startswith("3.1")
     problems: set[LintProblem] = set()
-    problems.update(_structure(document))
     ref_problems = list(_refs(document))
     problems.update(ref_problems)
-    problems.update(_walk(document, is_31))
-    # Examples are checked against the document with each broken $ref read as "anything",
-    # so one dangling ref does not hide every other mistake of the examples around it.
+    # The rest is checked with each broken or external $ref read as "anything", so one
+    # dangling ref does not hide every other mistake, and nothing outside is ever read.
     patched = _without(document, [p.pointer for p in ref_problems])
+    problems.update(_structure(patched))
+    problems.update(_walk(document, is_31))
     problems.update(_examples(patched, is_31))
     return sorted(problems)
 
@@ -126,11 +136,15 @@ def _without(document: Mapping[str, Any], pointers: list[str]) -> Mapping[str, A
 
 
 def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
-    from openapi_spec_validator import validate
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
     try:
-        validate(dict(document))
+        # No handlers: a reference outside the document (an $id base, a relative file)
+        # is unresolvable, never fetched or read.
+        path = SchemaPath.from_dict(dict(document), handlers={})
+        get_validator_cls(dict(document))(path).validate()
     except OpenAPIValidationError as exc:
         where = "/" + "/".join(escape(p) for p in getattr(exc, "absolute_path", ()) or ())
         yield LintProblem(where if where != "/" else "", "openapi-schema", exc.message[:200])
