@@ -56,6 +56,8 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     [
         (["-o", "zd_fail_on=bogus"], "--zd-fail-on: 'bogus' is not one of breaking, *"),
         (["--zd-max-examples", "0"], "--zd-max-examples must be at least 1 (got 0)"),
+        (["--zd-max-examples", "1e23"], "--zd-max-examples must be at most 1000 (got 1e23)"),
+        (["--zd-max-examples", "1001"], "--zd-max-examples must be at most 1000 (got 1001)"),
         (["--zd-seed", "x"], "--zd-seed: 'x' is not a number"),
         (["--zd-seed", "1.5"], "--zd-seed: 1.5 is not a whole number"),
         (["--zd-seed", "1e400"], "--zd-seed: '1e400' is not a number"),

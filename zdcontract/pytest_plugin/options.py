@@ -127,7 +127,7 @@ class Options:
             report_formats=tuple(dict.fromkeys(report_formats)) or ("json",),
             fail_on=fail_on,
             baseline=reader.path("zd_baseline"),
-            max_examples=_default(reader.integer("zd_max_examples", minimum=1), 25),
+            max_examples=_default(_max_examples(reader), 25),
             seed=reader.integer("zd_seed", minimum=0),
             mock_profile=profile,
             mock_activities=_default(reader.integer("zd_mock_activities", minimum=0), 120),
@@ -136,6 +136,19 @@ class Options:
             rate_limit=reader.real("zd_rate_limit", minimum=0.001),
             max_requests=reader.integer("zd_max_requests", minimum=1),
         )
+
+
+def _max_examples(reader: _Reader) -> int | None:
+    value = reader.integer("zd_max_examples", minimum=1)
+    if value is not None:
+        from ..runner.config import MAX_EXAMPLES  # here: the runner brings schemathesis
+
+        if value > MAX_EXAMPLES:
+            raise pytest.UsageError(
+                f"--zd-max-examples must be at most {MAX_EXAMPLES} "
+                f"(got {reader.text('zd_max_examples')})"
+            )
+    return value
 
 
 def _default(value: int | None, default: int) -> int:

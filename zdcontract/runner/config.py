@@ -9,7 +9,15 @@ from urllib.parse import urlsplit
 from ..errors import UsageError
 from .credentials import Credentials
 
-__all__ = ["DEFAULT_OPERATIONS", "LIVE_RATE_LIMIT", "RunConfig", "http_url_problem"]
+__all__ = [
+    "DEFAULT_OPERATIONS",
+    "LIVE_RATE_LIMIT",
+    "MAX_EXAMPLES",
+    "MAX_TIMEOUT",
+    "MIN_RATE_LIMIT",
+    "RunConfig",
+    "http_url_problem",
+]
 
 DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 #: Requests per minute against a live account unless told otherwise: half of the smallest
@@ -17,6 +25,13 @@ DEFAULT_OPERATIONS = ("ListActivities", "ShowActivity", "CountActivities")
 LIVE_RATE_LIMIT = 100.0
 #: Requests a live run may send unless told otherwise.
 LIVE_BUDGET = 1000
+#: Most generated cases per operation and phase: ten times Hypothesis' default. Cases are
+#: all drawn before the first is sent; far more would only draw for minutes, sending nothing.
+MAX_EXAMPLES = 1000
+#: Slowest pacing, in requests per minute (one request every ten minutes).
+MIN_RATE_LIMIT = 0.1
+#: Longest a whole response may take, in seconds.
+MAX_TIMEOUT = 600.0
 
 
 def http_url_problem(url: str) -> str | None:
@@ -72,18 +87,25 @@ class RunConfig:
             raise UsageError(
                 f"--subdomain must be a Zendesk subdomain such as 'acme' (got '{self.subdomain}')"
             )
-        if self.max_examples < 1:
-            raise UsageError(f"--max-examples must be at least 1 (got {self.max_examples})")
+        if not 1 <= self.max_examples <= MAX_EXAMPLES:
+            raise UsageError(
+                f"--max-examples must be between 1 and {MAX_EXAMPLES} (got {self.max_examples})"
+            )
         if self.max_requests is not None and self.max_requests < 1:
             raise UsageError(f"--max-requests must be at least 1 (got {self.max_requests})")
         if self.rate_limit is not None and not (
-            math.isfinite(self.rate_limit) and self.rate_limit > 0
+            math.isfinite(self.rate_limit) and self.rate_limit >= MIN_RATE_LIMIT
         ):
-            raise UsageError(f"--rate-limit must be a positive number (got {self.rate_limit})")
+            raise UsageError(
+                f"--rate-limit must be at least {MIN_RATE_LIMIT:g}/min (got {self.rate_limit:g})"
+            )
         if self.workers is not None and not 1 <= self.workers <= 32:
             raise UsageError(f"--workers must be between 1 and 32 (got {self.workers})")
-        if not (math.isfinite(self.timeout) and self.timeout > 0):
-            raise UsageError(f"--timeout must be a positive number of seconds (got {self.timeout})")
+        if not (math.isfinite(self.timeout) and 0 < self.timeout <= MAX_TIMEOUT):
+            raise UsageError(
+                f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds "
+                f"(got {self.timeout:g})"
+            )
         if self.seed is not None and not 0 <= self.seed < 2**63:
             raise UsageError(f"--seed must be between 0 and 2**63 - 1 (got {self.seed})")
 
