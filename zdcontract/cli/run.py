@@ -20,7 +20,13 @@ from ..reports import redact_result
 from ..results import RunResult
 from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
-from ..runner.config import DEFAULT_OPERATIONS, http_url_problem
+from ..runner.config import (
+    DEFAULT_OPERATIONS,
+    MAX_EXAMPLES,
+    MAX_TIMEOUT,
+    MIN_RATE_LIMIT,
+    http_url_problem,
+)
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
@@ -54,6 +60,12 @@ def _rate(value: str | None) -> float | None:
     if factor is None or not math.isfinite(amount * factor) or amount <= 0:
         raise click.BadParameter(
             f"'{value}' is not a rate such as 100/min", param_hint="--rate-limit"
+        )
+    if amount * factor < MIN_RATE_LIMIT:  # the wait between two requests would overflow
+        raise click.BadParameter(
+            f"'{value}' is slower than the slowest rate, {MIN_RATE_LIMIT:g}/min "
+            "(one request every ten minutes)",
+            param_hint="--rate-limit",
         )
     return amount * factor
 
@@ -163,11 +175,11 @@ class _Bar:
 )
 @click.option(
     "--max-examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_EXAMPLES),
     default=25,
     show_default=True,
     envvar=f"{ENV_PREFIX}_MAX_EXAMPLES",
-    help="Generated cases per operation and phase",
+    help=f"Generated cases per operation and phase (at most {MAX_EXAMPLES})",
 )
 @click.option(
     "--seed",
@@ -217,12 +229,12 @@ class _Bar:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.1, max=MAX_TIMEOUT),
     default=30.0,
     show_default=True,
     envvar=f"{ENV_PREFIX}_TIMEOUT",
     callback=_finite_seconds,
-    help="Seconds a whole response (headers and body) may take",
+    help=f"Seconds a whole response (headers and body) may take (at most {MAX_TIMEOUT:g})",
 )
 @click.option(
     "--operation",
