@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -76,6 +79,21 @@ def test_bad_values_are_usage_errors(
     result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+@pytest.mark.parametrize("formats", ["json", "json,html"])
+def test_a_report_path_that_is_a_fifo_is_refused_before_the_session(
+    pytester: pytest.Pytester, formats: str
+) -> None:
+    """A report would replace the FIFO with a regular file: refused, the FIFO left as it is."""
+    fifo = pytester.path / ("zdcontract-report.html" if "html" in formats else "report.json")
+    os.mkfifo(fifo)
+    report = pytester.path / "report.json" if "html" in formats else fifo
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest("--zd-report", str(report), "--zd-report-formats", formats)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: --zd-report: {fifo} is a FIFO (named pipe), *"])
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_argparse_checks_the_fail_on_choices(pytester: pytest.Pytester) -> None:

@@ -110,6 +110,9 @@ class Options:
         _choice("--zd-fail-on", fail_on, FAIL_ON)
         profile = reader.text("zd_mock_profile", "zendesk")
         _choice("zd_mock_profile", profile, PROFILES)
+        report = reader.path("zd_report")
+        if report is not None:
+            _check_report_paths(report, report_formats)
         base_url = reader.text("zd_base_url") or None
         if base_url:
             # Here, not at the top: pytest loads this module in every session, and the
@@ -123,7 +126,7 @@ class Options:
             contract=bool(config.getoption("zd_contract") or config.getini("zd_contract")),
             base_url=base_url.rstrip("/") if base_url else None,
             spec=str(reader.path("zd_spec")) if reader.path("zd_spec") else None,
-            report=reader.path("zd_report"),
+            report=report,
             report_formats=tuple(dict.fromkeys(report_formats)) or ("json",),
             fail_on=fail_on,
             baseline=reader.path("zd_baseline"),
@@ -136,6 +139,20 @@ class Options:
             rate_limit=reader.real("zd_rate_limit", minimum=0.001),
             max_requests=reader.integer("zd_max_requests", minimum=1),
         )
+
+
+def _check_report_paths(report: Path, formats: tuple[str, ...]) -> None:
+    """Before the session: no report would replace a device node, a FIFO or a link."""
+    from ..errors import UsageError
+    from ..files import check_output_file
+    from ..reports import FILE_NAMES
+
+    paths = [report, *(report.parent / FILE_NAMES[f] for f in formats if f != "json")]
+    for path in paths:
+        try:
+            check_output_file(path, "--zd-report:")
+        except UsageError as exc:
+            raise pytest.UsageError(exc.message) from None
 
 
 def _max_examples(reader: _Reader) -> int | None:
