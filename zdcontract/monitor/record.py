@@ -179,7 +179,9 @@ class HarRecorder:
         return entry
 
     def _response(self, exchange: Exchange, cuts: list[str]) -> dict[str, Any]:
-        mime = self._text(exchange.content_type or "", MAX_FIELD_CHARS, "content.mimeType", cuts)
+        mime = self._text(
+            exchange.content_type or "", MAX_FIELD_CHARS, "response.content.mimeType", cuts
+        )
         size = len(exchange.body)
         content: dict[str, Any] = {"size": size, "mimeType": mime}
         try:
