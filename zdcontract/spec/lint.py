@@ -107,13 +107,14 @@ def lint_document(document: Any) -> list[LintProblem]:
         return [LintProblem("", "not-openapi", "not an OpenAPI document (no 'openapi' field)")]
     is_31 = str(document["openapi"]).startswith("3.1")
     problems: set[LintProblem] = set()
+    problems.update(_structure(document))
     ref_problems = list(_refs(document))
     problems.update(ref_problems)
-    # The rest is checked with each broken or external $ref read as "anything", so one
-    # dangling ref does not hide every other mistake, and nothing outside is ever read.
-    patched = _without(document, [p.pointer for p in ref_problems])
-    problems.update(_structure(patched))
     problems.update(_walk(document, is_31))
+    # Examples are checked against the document with each broken or external $ref read as
+    # "anything", so one dangling ref does not hide every other mistake of the examples
+    # around it, and nothing outside the document is read.
+    patched = _without(document, [p.pointer for p in ref_problems])
     problems.update(_examples(patched, is_31))
     return sorted(problems)
 
@@ -139,12 +140,13 @@ def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
     from jsonschema_path import SchemaPath
     from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    from referencing.exceptions import Unresolvable, Unretrievable
 
     try:
-        # No handlers: a reference outside the document (an $id base, a relative file)
-        # is unresolvable, never fetched or read.
-        path = SchemaPath.from_dict(dict(document), handlers={})
+        path = SchemaPath.from_dict(dict(document), handlers=_NothingOutside())
         get_validator_cls(dict(document))(path).validate()
+    except (Unretrievable, Unresolvable):
+        return  # the validator stops at a reference outside: reported as external-ref
     except OpenAPIValidationError as exc:
         where = "/" + "/".join(escape(p) for p in getattr(exc, "absolute_path", ()) or ())
         yield LintProblem(where if where != "/" else "", "openapi-schema", exc.message[:200])
@@ -152,6 +154,24 @@ def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
         message = " ".join(str(exc).split())
         if "does not exist" not in message and "Unresolvable" not in message:
             yield LintProblem("", "openapi-schema", f"cannot be validated: {message[:160]}")
+
+
+class _NothingOutside(dict[str, Any]):
+    """Resolver handlers that refuse every URI scheme.
+
+    jsonschema-path fetches a URI whose scheme has no handler itself (requests, urllib),
+    so handlers that are merely absent would not keep it inside the document.
+    """
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Any:
+        return _refuse
+
+
+def _refuse(uri: str) -> Any:
+    raise LookupError(f"{uri} is outside the document; lint reads nothing else")
 
 
 def _nodes(node: Any, at: str = "") -> Iterator[tuple[str, Any]]:
