@@ -207,7 +207,7 @@ def still_clean(rng: random.Random, value: Any) -> None:
             container[key] = rng.choice([0, -1, 2**63 - 1, 2**64 - 1, 2**64 + 1, 10**30, 1.0])
     elif choice == 3:
         for record in objects(value):
-            if "user_fields" in record:
+            if isinstance(record.get("user_fields"), dict):
                 record["user_fields"][rng.choice(["x", "a:b"])] = a_value(rng)
     else:
         splice(rng, value)

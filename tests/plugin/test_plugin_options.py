@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 
 pytest_plugins = ["pytester"]
@@ -58,6 +61,8 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
     [
         (["-o", "zd_fail_on=bogus"], "--zd-fail-on: 'bogus' is not one of breaking, *"),
         (["--zd-max-examples", "0"], "--zd-max-examples must be at least 1 (got 0)"),
+        (["--zd-max-examples", "1e23"], "--zd-max-examples must be at most 1000 (got 1e23)"),
+        (["--zd-max-examples", "1001"], "--zd-max-examples must be at most 1000 (got 1001)"),
         (["--zd-seed", "x"], "--zd-seed: 'x' is not a number"),
         (["--zd-seed", "1.5"], "--zd-seed: 1.5 is not a whole number"),
         (["--zd-seed", "1e400"], "--zd-seed: '1e400' is not a number"),
@@ -76,6 +81,21 @@ def test_bad_values_are_usage_errors(
     result = pytester.runpytest(*args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([f"ERROR: {message}"])
+
+
+@pytest.mark.parametrize("formats", ["json", "json,html"])
+def test_a_report_path_that_is_a_fifo_is_refused_before_the_session(
+    pytester: pytest.Pytester, formats: str
+) -> None:
+    """A report would replace the FIFO with a regular file: refused, the FIFO left as it is."""
+    fifo = pytester.path / ("zdcontract-report.html" if "html" in formats else "report.json")
+    os.mkfifo(fifo)
+    report = pytester.path / "report.json" if "html" in formats else fifo
+    pytester.makepyfile("def test_nothing(): pass")
+    result = pytester.runpytest("--zd-report", str(report), "--zd-report-formats", formats)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: --zd-report: {fifo} is a FIFO (named pipe), *"])
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
 def test_argparse_checks_the_fail_on_choices(pytester: pytest.Pytester) -> None:

@@ -480,3 +480,54 @@ def test_an_unreachable_target_is_bad_use_and_ends_quickly(
     assert len(errors) == 1, done.stderr
     assert errors[0].startswith(f"zdcontract: error: cannot reach {url}")
     assert not (tmp_path / "reports").exists()
+
+
+# -- numbers beyond any sane run: refused before anything is sent ----------------------------
+
+BOUND_CASES = [
+    # (arguments, environment, what the line says)
+    (["--max-examples", "100000000000000000000000"], {}, "--max-examples"),
+    (["--max-examples", "1001"], {}, "1<=x<=1000"),
+    ([], {"ZDCONTRACT_MAX_EXAMPLES": "5000"}, "ZDCONTRACT_MAX_EXAMPLES"),
+    (["--rate-limit", "1e-300/s"], {}, "slower than the slowest rate, 0.1/min"),
+    (["--rate-limit", "0.01/min"], {}, "slower than the slowest rate"),
+    (["--timeout", "1e308"], {}, "--timeout"),
+    (["--timeout", "601"], {}, "0.1<=x<=600"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("extra", "env", "fragment"),
+    BOUND_CASES,
+    ids=[" ".join(a) or " ".join(e) for a, e, _ in BOUND_CASES],
+)
+def test_values_beyond_sane_bounds_are_one_line_before_anything_is_sent(
+    extra: list[str], env: dict[str, str], fragment: str, tmp_path: Path
+) -> None:
+    """A count so large that the run would only draw cases for ever, a rate or a timeout so
+    extreme that a wait overflows: exit 2 and one line, and the target sees nothing
+    (before, 10**23 examples ran on sending nothing but the probe, and the rate and the
+    timeout ended in an internal error once the run had started)."""
+    from loopback import QuietHandler, serving
+
+    seen: list[str] = []
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            body = b'{"count": {"value": 0, "refreshed_at": null}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serving(Handler) as url:
+        args = ["run", "-q", "--base-url", url, "--report-dir", str(tmp_path / "reports")]
+        done = zdcontract([*args, *extra], tmp_path, **env)
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], done.stderr
+    assert seen == []
+    assert not (tmp_path / "reports").exists()

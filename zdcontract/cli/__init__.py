@@ -1,7 +1,8 @@
 """The ``zdcontract`` command: a thin front-end over the library.
 
 Subcommands are imported only when used, so ``zdcontract --help`` and ``zdcontract validate``
-do not pay for importing schemathesis or the HTTP server.
+do not pay for importing schemathesis or the HTTP server. Even click is imported only once
+``main()`` has put its signal handlers in place (the group lives in ``_group``).
 """
 
 from __future__ import annotations
@@ -9,14 +10,10 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
-import os
 import sys
 from typing import Any
 
-import click
-
-from .._version import __version__
-from ..errors import ZdContractError
+from . import _signals
 
 __all__ = ["main"]
 
@@ -27,20 +24,6 @@ _COMMANDS = {
     "mock": "zdcontract.cli.mock:mock",
     "run": "zdcontract.cli.run:run",
 }
-
-
-class _LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(name for name in _COMMANDS if _importable(name))
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = _COMMANDS.get(cmd_name)
-        if target is None or not _importable(cmd_name):
-            return None
-        module, _, attribute = target.partition(":")
-        command = getattr(_import_for_good(module), attribute)
-        assert isinstance(command, click.Command)
-        return command
 
 
 def _import_for_good(module: str) -> Any:
@@ -72,76 +55,33 @@ def _importable(name: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="zdcontract")
-def cli() -> None:
-    """Contract and drift testing for the Zendesk Activity Stream API."""
-
-
 def main(argv: list[str] | None = None) -> Any:
-    """Run the CLI; every failure to run is one line on stderr and exit status 2."""
+    """Run the CLI; every failure to run is one line on stderr and exit status 2.
+
+    SIGINT and SIGTERM are handled from here on, before a subcommand's imports: a signal at
+    any moment ends the command with status 130 (see ``_signals``). Called with ``argv``
+    (from a test, say), the process is not zdcontract's own and gets its handlers back.
+    """
+    own_process = argv is None
+    signals = _signals.install()
     try:
-        # standalone_mode=False hands back ctx.exit(code) as a return value instead of exiting
-        status = cli.main(args=argv, prog_name="zdcontract", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        status = exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        _fail("zdcontract: interrupted", 130)
-    except click.ClickException as exc:
-        context = getattr(exc, "ctx", None)
-        where = context.command_path if context is not None else "zdcontract"
-        hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
-        source = _source_of(exc, sys.argv[1:] if argv is None else argv)
-        _fail(f"{where}: error: {exc.format_message()}{source}{hint}", 2)
-    except ZdContractError as exc:
-        _fail(f"zdcontract: error: {exc.message}", exc.exit_code)
-    except BrokenPipeError:
-        status = 0
-    except Exception as exc:  # the last line of defence: never a traceback unless asked
-        if os.environ.get("ZDCONTRACT_DEBUG"):
-            raise
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        _fail(
-            f"zdcontract: internal error: {type(exc).__name__}: {message} "
-            "(set ZDCONTRACT_DEBUG=1 for a traceback)",
-            3,
-        )
+        try:
+            from ._group import run_command
+
+            status = run_command(argv)
+        except KeyboardInterrupt:  # while importing click, or between two except clauses
+            sys.stderr.write("zdcontract: interrupted\n")  # nothing more to import now
+            status = 130
+    finally:
+        _signals.uninstall(signals, own_process=own_process)
+    if signals is not None and signals.received:
+        status = 130
     sys.exit(status if isinstance(status, int) else 0)
 
 
-def _source_of(exc: click.ClickException, argv: list[str]) -> str:
-    """Where a bad option value came from, when not from the command line.
+def __getattr__(name: str) -> Any:
+    if name == "cli":  # the click group, for those who embed or test it
+        from ._group import cli
 
-    A value from ``ZDCONTRACT_*`` or from ``[tool.zdcontract]`` is not in front of the user:
-    the error says which variable or file to fix.
-    """
-    param = getattr(exc, "param", None)
-    context = getattr(exc, "ctx", None)
-    if not isinstance(exc, click.BadParameter) or not isinstance(param, click.Option):
-        return ""
-    flags = [*param.opts, *param.secondary_opts]
-    for arg in argv:
-        if arg == "--":
-            break
-        if any(arg == flag or arg.startswith(f"{flag}=") for flag in flags if flag[:2] == "--"):
-            return ""
-        if any(arg.startswith(flag) for flag in flags if flag[:2] != "--"):
-            return ""
-    envvars = [param.envvar] if isinstance(param.envvar, str) else list(param.envvar or ())
-    for name in envvars:
-        if os.environ.get(name) is not None:
-            return f" (from the environment variable {name})"
-    if context is not None and param.name in (context.default_map or {}):
-        from ._common import SETTINGS_FILE_META
-
-        file = context.meta.get(SETTINGS_FILE_META, "pyproject.toml")
-        return f" (from [tool.zdcontract] in {file})"
-    return ""
-
-
-def _fail(line: str, code: int) -> None:
-    # An error can quote the target (a status line, a header): one printable line.
-    from ..drift.findings import safe_text  # here: --help and --version stay light
-
-    click.echo(safe_text(" ".join(line.split()), limit=4000), err=True)
-    sys.exit(code)
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

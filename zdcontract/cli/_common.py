@@ -6,19 +6,20 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..drift import Finding, Severity
 from ..errors import SpecError, UsageError, ZdContractError
+from ..files import read_bounded, read_input_file
 from ..spec import Spec, load_spec
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = [
     "FAIL_ON",
+    "MAX_INPUT_BYTES",
     "SETTINGS_FILE_META",
     "exit_code_for",
     "fail_on_option",
@@ -107,16 +108,16 @@ def exit_code_for(findings: Sequence[Finding], fail_on: str) -> int:
     return 1 if any(f.severity.at_least(threshold) for f in findings) else 0
 
 
-def read_input(name: str) -> bytes:
-    """The bytes of a file, or of stdin for ``-``; UsageError with one line otherwise."""
+#: The largest body ``validate`` reads (a page of 100 activities is well under 1 MiB).
+MAX_INPUT_BYTES = 64 << 20
+
+
+def read_input(name: str, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file, or of stdin for ``-``, at most ``limit`` of them;
+    UsageError with one line otherwise (a FIFO or device is refused, never waited on)."""
     if name == "-":
-        return sys.stdin.buffer.read()
-    path = Path(name)
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"cannot read {name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"cannot read {name}: it is a directory") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+        try:
+            return read_bounded(sys.stdin.buffer, limit, "stdin")
+        except OSError as exc:
+            raise UsageError(f"cannot read stdin: {exc.strerror or exc}") from None
+    return read_input_file(name, "body file", limit)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from types import FrameType
+from contextlib import ExitStack
 from typing import Any
 
 import click
@@ -24,13 +20,17 @@ from ..runner.config import (
     DEFAULT_MAX_TIME,
     DEFAULT_MAX_WAIT,
     DEFAULT_OPERATIONS,
+    MAX_EXAMPLES,
     MAX_TIME_LIMIT,
+    MAX_TIMEOUT,
     MAX_WAIT_LIMIT,
+    MIN_RATE_LIMIT,
     http_url_problem,
 )
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
+from ._signals import deferred
 from ._terminal import print_summary
 
 __all__ = ["run"]
@@ -61,6 +61,12 @@ def _rate(value: str | None) -> float | None:
     if factor is None or not math.isfinite(amount * factor) or amount <= 0:
         raise click.BadParameter(
             f"'{value}' is not a rate such as 100/min", param_hint="--rate-limit"
+        )
+    if amount * factor < MIN_RATE_LIMIT:  # the wait between two requests would overflow
+        raise click.BadParameter(
+            f"'{value}' is slower than the slowest rate, {MIN_RATE_LIMIT:g}/min "
+            "(one request every ten minutes)",
+            param_hint="--rate-limit",
         )
     return amount * factor
 
@@ -170,51 +176,6 @@ class _Bar:
         self.progress.update(self.task, advance=1, description=description)
 
 
-class _Interrupts:
-    """What SIGINT and SIGTERM do during ``zdcontract run``.
-
-    The first signal asks the run to stop: the engine sees the flag at its next request or
-    wait and ends with what it found, marked interrupted; the reports are then written
-    whole. A second signal changes nothing (a second Ctrl-C while the reports are being
-    written must not cut them short). Only a third one aborts at once; even then each
-    report file is either the previous one or the new one, never half of one.
-
-    The handler never raises for the first two: an exception raised at an arbitrary point
-    (inside a finalizer, half-way through a HAR entry, while the embedded mock shuts down)
-    could lose the reports the stop is meant to keep.
-    """
-
-    ABORT_AFTER = 3
-
-    def __init__(self) -> None:
-        self.stop = threading.Event()
-        self.received = 0
-
-    def handle(self, signum: int, frame: FrameType | None) -> None:
-        self.received += 1
-        self.stop.set()
-        if self.received >= self.ABORT_AFTER:
-            raise KeyboardInterrupt
-
-
-@contextmanager
-def _interrupts() -> Iterator[_Interrupts]:
-    """SIGTERM and Ctrl-C end the run: reports are still written, marked interrupted."""
-    state = _Interrupts()
-    try:
-        previous = {
-            sig: signal.signal(sig, state.handle) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
-    except ValueError:  # not the main thread
-        yield state
-        return
-    try:
-        yield state
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
 @click.command()
 @click.option(
     "--config-file-defaults",
@@ -235,7 +196,7 @@ def _interrupts() -> Iterator[_Interrupts]:
 )
 @click.option(
     "--max-examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_EXAMPLES),
     default=25,
     show_default=True,
     envvar=f"{ENV_PREFIX}_MAX_EXAMPLES",
@@ -289,7 +250,7 @@ def _interrupts() -> Iterator[_Interrupts]:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.1, max=MAX_TIMEOUT),
     default=30.0,
     show_default=True,
     envvar=f"{ENV_PREFIX}_TIMEOUT",
@@ -426,6 +387,7 @@ def run(**options: Any) -> None:
         no_baseline=options["no_baseline"],
         history=options["history"],
         notify_url=options["notify_url"],
+        record=options["record"],
         report_url=_ci_run_url(),
     )
     # A spec or an operation the run cannot use is one line, before the run announces itself
@@ -457,7 +419,7 @@ def run(**options: Any) -> None:
     with ExitStack() as stack:
         # Installed until the last report is written: a signal while writing must not
         # leave some formats new and others old, or none at all.
-        interrupts = stack.enter_context(_interrupts())
+        interrupts = stack.enter_context(deferred())
         with ExitStack() as running:
             bar = running.enter_context(
                 Progress(
@@ -479,7 +441,12 @@ def run(**options: Any) -> None:
         # the reports show it: a secret echoed by the target into a finding goes here.
         result = redact_result(result, secrets)
         outcome = finish_run(
-            result, monitor, baseline, report_dir=options["report_dir"], secrets=secrets
+            result,
+            monitor,
+            baseline,
+            report_dir=options["report_dir"],
+            secrets=secrets,
+            stop=interrupts.stop,
         )
         if not quiet:
             print_summary(out, outcome.result, outcome.classification)
@@ -494,7 +461,8 @@ def run(**options: Any) -> None:
                 f"{'har':>8} file: {recorder.path} ({recorder.entries} entries)", markup=False
             )
         out.print(outcome.line, markup=False)
-    ctx.exit(outcome.exit_code)
+    # A signal after the run (while writing, while alerting) still means "interrupted".
+    ctx.exit(130 if interrupts.received else outcome.exit_code)
 
 
 _REPORTS = ("json", "junit", "markdown", "html")

@@ -8,6 +8,7 @@ import click
 
 from ..drift import DriftValidator, Finding
 from ..drift.findings import safe_text
+from ..files import check_input_file
 from ._common import exit_code_for, fail_on_option, read_input, spec_in_use, user_spec
 
 __all__ = ["render_text", "validate"]
@@ -100,6 +101,8 @@ def validate(
 def _replay(har_file: str, spec_path: str | None, fmt: str, fail_on: str) -> None:
     from ..monitor.har import replay_har  # the streaming parser only when replaying
 
+    # A FIFO or a device would block the replay or never end: refused before it starts.
+    check_input_file(har_file, "HAR file")
     validator = DriftValidator(user_spec(spec_path))
     with spec_in_use(spec_path, f"the responses of {har_file}"):
         summary = replay_har(har_file, validator)

@@ -2,7 +2,9 @@
 
 Everything that is not plain JSON becomes a problem for a ``malformed-body`` finding: an
 empty body, bytes that are not UTF-8, a byte order mark, ``NaN``/``Infinity``, duplicate
-object keys, numbers or nesting beyond what a parser can hold, truncated text.
+object keys, a lone surrogate escape (``"\\ud800"``: no Unicode character, so not JSON
+text that can be exchanged, RFC 8259 section 8.2), numbers or nesting beyond what a parser
+can hold, truncated text.
 
 The verdict does not depend on how the hosting process is set up: an integer is too long
 beyond MAX_INT_DIGITS digits even where ``sys.set_int_max_str_digits(0)`` lifted Python's
@@ -50,6 +52,10 @@ _HEADROOM = 64
 _CUT_LITERAL = re.compile(r"t|tr|tru|f|fa|fal|fals|n|nu|nul|-|[.eE][+-]?")
 _CUT_ESCAPE = re.compile(r"u[0-9a-fA-F]{0,4}")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# A \uD800-\uDFFF escape: the only way a surrogate gets into a decoded string (UTF-8 bytes
+# cannot encode one). A pair decodes to one character; what is left alone is a surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 _STEPS = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
@@ -199,7 +205,35 @@ def decode_json(body: bytes) -> Decoded:
         reason = "integer too long to parse" if too_long else str(exc)
         code = "number-too-long" if too_long else "non-finite-number"
         result.problems.append((code, f"body is not valid JSON: {reason}"))
+    if (
+        result.value is not NO_VALUE
+        and _SURROGATE_ESCAPE.search(body)
+        and _holds_a_surrogate(result.value)
+    ):
+        result.problems.append(
+            (
+                "lone-surrogate",
+                "body is not valid JSON text: a \\u escape names a lone surrogate, "
+                "which is no Unicode character",
+            )
+        )
     for key in duplicates.found:
         shown = safe_text(key[:60] + ("..." if len(key) > 60 else ""))
         result.problems.append(("duplicate-key", f"body repeats the object key '{shown}'"))
     return result
+
+
+def _holds_a_surrogate(value: Any) -> bool:
+    """Whether any key or string in ``value`` holds a surrogate (iterative: any depth)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..drift.findings import Finding
 from ..errors import UsageError
+from ..files import read_input_file
 
 __all__ = [
     "BASELINE_VERSION",
@@ -41,6 +42,8 @@ __all__ = [
 ]
 
 BASELINE_VERSION = 1
+#: The largest baseline file read: far above any real one (a few hundred entries).
+MAX_BASELINE_BYTES = 64 << 20
 #: The name a shipped baseline is shown under, instead of a file path.
 SHIPPED = "zdcontract:{name}"
 
@@ -224,15 +227,17 @@ def updated_baseline(
 def load_baseline(path: str | os.PathLike[str]) -> Baseline:
     """Read a baseline file; UsageError (one line) when it is missing or malformed."""
     name = os.fspath(path)
-    try:
-        text = Path(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not os.path.exists(name):
         raise UsageError(
             f"baseline {name} does not exist (write one with: zdcontract run "
             f"--update-baseline {name})"
-        ) from None
-    except OSError as exc:
-        raise UsageError(f"cannot read baseline {name}: {exc.strerror or exc}") from None
+        )
+    # A regular file only (a FIFO would block the run's start), of a bounded size.
+    raw = read_input_file(name, "baseline", MAX_BASELINE_BYTES)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read baseline {name}: not UTF-8 text") from None
     return _parse(text, name)
 
 

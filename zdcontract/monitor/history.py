@@ -11,9 +11,10 @@ import json
 import os
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..errors import UsageError
+from ..files import open_for_append, open_input
 from ..results import RunResult
 from .baseline import Classification
 
@@ -51,8 +52,9 @@ def append_history(path: str | os.PathLike[str], entry: dict[str, Any]) -> Path:
     line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("ab") as handle:
-            if handle.tell() and not _ends_with_newline(target):
+        # A regular file only: never through a link into its target, never into a device.
+        with open_for_append(target, "history") as handle:
+            if handle.seek(0, os.SEEK_END) and not _ends_with_newline(handle):
                 handle.write(b"\n")  # the last run died mid-line: keep this one whole
             handle.write(line.encode("utf-8"))
             handle.flush()
@@ -65,8 +67,10 @@ def append_history(path: str | os.PathLike[str], entry: dict[str, Any]) -> Path:
 def read_history(path: str | os.PathLike[str], last: int = 50) -> list[dict[str, Any]]:
     """The last ``last`` readable lines of the history, oldest first; [] when there is none."""
     lines: deque[dict[str, Any]] = deque(maxlen=last)
+    if not os.path.lexists(path):
+        return []
     try:
-        with Path(path).open("rb") as handle:
+        with open_input(path, "history") as handle:
             for raw in handle:  # streamed: a years-long history is never held whole
                 try:
                     entry = json.loads(raw)
@@ -74,14 +78,11 @@ def read_history(path: str | os.PathLike[str], last: int = 50) -> list[dict[str,
                     continue
                 if isinstance(entry, dict):
                     lines.append(entry)
-    except FileNotFoundError:
-        return []
     except OSError as exc:
         raise UsageError(f"cannot read history {os.fspath(path)}: {exc.strerror or exc}") from exc
     return list(lines)
 
 
-def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as handle:
-        handle.seek(-1, os.SEEK_END)
-        return handle.read(1) == b"\n"
+def _ends_with_newline(handle: BinaryIO) -> bool:
+    handle.seek(-1, os.SEEK_END)
+    return handle.read(1) == b"\n"

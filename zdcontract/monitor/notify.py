@@ -6,13 +6,19 @@ line to print instead when the webhook cannot be reached or refuses the message.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import http.client
 import json
+import socket
+import ssl
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .._version import __version__
 from ..results import RunResult
@@ -21,7 +27,7 @@ from .baseline import Classification
 
 __all__ = ["MAX_LISTED", "TIMEOUT", "alert_payload", "post_json"]
 
-#: Seconds to wait for the webhook.
+#: Seconds an alert may take in all: connecting, sending, reading the answer.
 TIMEOUT = 10.0
 #: How many new findings the ``text`` lists (the ``new`` field has them all).
 MAX_LISTED = 10
@@ -69,23 +75,133 @@ def alert_payload(
     }
 
 
-def post_json(url: str, payload: Mapping[str, Any], *, timeout: float = TIMEOUT) -> str | None:
+def post_json(
+    url: str,
+    payload: Mapping[str, Any],
+    *,
+    timeout: float = TIMEOUT,
+    stop: threading.Event | None = None,
+) -> str | None:
     """POST ``payload`` as JSON; None on a 2xx answer, else one line saying what went wrong.
 
-    The line names the webhook by scheme and host only: a Slack webhook's path is its secret.
+    ``timeout`` bounds the whole alert (connecting, sending, reading the answer), not each
+    read: a webhook trickling its answer cannot hold the end of a run. ``stop``, once set
+    (a signal), abandons the alert at once. A user and password in the URL are sent as
+    HTTP Basic credentials, never as part of the host name to look up. The line names the
+    webhook by scheme and host only: a Slack webhook's path is its secret.
     """
     where = _public(url)
     problem = http_url_problem(url)
     if problem is not None:
         return f"webhook {where}: {problem}; the alert was not delivered"
-    data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    if stop is not None and stop.is_set():
+        return f"webhook {where}: interrupted; the alert was not delivered"
+    request = _request(url, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    sockets = _Sockets()
+    outcome: list[str | None] = []
+
+    def deliver() -> None:
+        outcome.append(_deliver(request, where, sockets, timeout))
+
+    worker = threading.Thread(target=deliver, name="zdcontract-webhook", daemon=True)
+    deadline = time.monotonic() + timeout
+    worker.start()
+    try:
+        while worker.is_alive():
+            if stop is not None and stop.is_set():
+                return f"webhook {where}: interrupted; the alert was not delivered"
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return (
+                    f"webhook {where}: no answer within {timeout:g} s; the alert was not delivered"
+                )
+            worker.join(min(left, _POLL))
+    finally:
+        sockets.close()  # wakes a worker blocked on the connection; it then ends on its own
+    return outcome[0] if outcome else f"webhook {where} failed; the alert was not delivered"
+
+
+#: How often a waiting alert looks at ``stop``.
+_POLL = 0.05
+
+
+def _request(url: str, data: bytes) -> urllib.request.Request:
+    """The POST, with the URL's user and password moved into an Authorization header.
+
+    urllib takes ``user:password@host`` for the host name and looks it up in the DNS.
+    """
+    parts = urlsplit(url)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": f"zdcontract/{__version__}",
     }
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, netloc = netloc.rpartition("@")
+        user, _, password = userinfo.partition(":")
+        basic = f"{unquote(user)}:{unquote(password)}".encode()
+        headers["Authorization"] = "Basic " + base64.b64encode(basic).decode("ascii")
+    bare = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    return urllib.request.Request(bare, data=data, method="POST", headers=headers)
+
+
+class _Sockets:
+    """The sockets an alert opened, so that giving up on it closes them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: list[socket.socket] = []
+        self.closed = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.append(sock)
+            closed = self.closed
+        if closed:
+            _shut(sock)
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed = True
+            opened = list(self._open)
+        for sock in opened:
+            _shut(sock)
+
+    def opener(self) -> urllib.request.OpenerDirector:
+        """A urllib opener (proxies from the environment kept) whose sockets are tracked."""
+        tracked = self
+
+        def track(base: type[http.client.HTTPConnection]) -> Any:
+            class Connection(base):  # type: ignore[valid-type,misc]
+                def connect(self) -> None:
+                    super().connect()
+                    tracked.add(self.sock)
+
+            return Connection
+
+        class Http(urllib.request.HTTPHandler):
+            def http_open(self, req: urllib.request.Request) -> Any:
+                return self.do_open(track(http.client.HTTPConnection), req)
+
+        class Https(urllib.request.HTTPSHandler):
+            def https_open(self, req: urllib.request.Request) -> Any:
+                return self.do_open(
+                    track(http.client.HTTPSConnection), req, context=ssl.create_default_context()
+                )
+
+        return urllib.request.build_opener(Http, Https)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _deliver(
+    request: urllib.request.Request, where: str, sockets: _Sockets, timeout: float
+) -> str | None:
     try:
-        request = urllib.request.Request(url, data=data, method="POST", headers=headers)
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with sockets.opener().open(request, timeout=timeout) as response:
             response.read(65536)
             return None
     except urllib.error.HTTPError as exc:

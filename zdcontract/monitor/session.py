@@ -7,11 +7,13 @@ no click, no terminal; what a person should read comes back as lines.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from ..files import check_output_file
 from ..reports import FILE_NAMES, redact_result, write_reports
 from ..reports._summary import verdict
 from ..results import RunResult
@@ -44,6 +46,7 @@ class MonitorOptions:
     no_baseline: bool = False
     history: str | None = None  # default: <report dir>/history.jsonl
     notify_url: str | None = None
+    record: str | None = None  # the HAR --record writes
     report_url: str | None = None  # where an alert points people (a CI run page)
 
 
@@ -84,13 +87,16 @@ def check_writable(options: MonitorOptions, report_dir: str | os.PathLike[str]) 
     A run can take an hour against a live account; an unwritable --history or
     --update-baseline must not be found out only once it is over.
     """
-    targets = {"--report-dir": Path(report_dir) / FILE_NAMES["json"]}
-    targets["--history"] = Path(options.history or Path(report_dir) / HISTORY_FILE)
+    targets = [("--report-dir", Path(report_dir) / name) for name in FILE_NAMES.values()]
+    targets.append(("--history", Path(options.history or Path(report_dir) / HISTORY_FILE)))
     if options.update_baseline:
-        targets["--update-baseline"] = Path(options.update_baseline)
-    for option, path in targets.items():
-        if path.is_dir():
-            raise UsageError(f"{option}: {path} is a directory")
+        targets.append(("--update-baseline", Path(options.update_baseline)))
+    if options.record:
+        targets.append(("--record", Path(options.record)))
+    for option, path in targets:
+        # A device node, FIFO or link in the way is refused before anything is sent: the
+        # write would destroy the node, block, or go through the link.
+        check_output_file(path, f"{option}:")
         existing = path.parent  # checked, not created: a run that never starts leaves nothing
         while not existing.exists() and existing != existing.parent:
             existing = existing.parent
@@ -109,9 +115,11 @@ def finish_run(
     *,
     report_dir: str | os.PathLike[str],
     secrets: tuple[str, ...] = (),
+    stop: threading.Event | None = None,
 ) -> Outcome:
     """Classify, set the exit code, write reports (HTML with the trend) and history,
-    update the baseline when asked, and alert on new drift.
+    update the baseline when asked, and alert on new drift. ``stop``, once set (a signal),
+    abandons an alert under way.
 
     Exit code: 130 when interrupted; 0 when the baseline was just updated (the drift is
     now accepted); otherwise 1 when a new finding reaches the run's fail-on, else 0.
@@ -160,7 +168,7 @@ def finish_run(
         payload = alert_payload(
             result, classification, report=options.report_url or str(paths["html"])
         )
-        problem = post_json(options.notify_url, payload)
+        problem = post_json(options.notify_url, payload, stop=stop)
         if problem is not None:
             warnings.append(f"zdcontract: warning: {problem}")
         else:

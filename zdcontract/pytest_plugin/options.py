@@ -167,6 +167,8 @@ class Options:
         _choice("--zd-fail-on", fail_on, FAIL_ON)
         profile = reader.text("zd_mock_profile", "zendesk")
         _choice("zd_mock_profile", profile, PROFILES)
+        if report is not None:
+            _check_report_paths(report, report_formats, directory=bool(directory))
         base_url = reader.text("zd_base_url") or None
         if base_url:
             # Here, not at the top: pytest loads this module in every session, and the
@@ -187,7 +189,7 @@ class Options:
             fail_on=fail_on,
             baseline=_baseline(reader),
             no_baseline=bool(config.getoption("zd_no_baseline") or config.getini("zd_no_baseline")),
-            max_examples=_default(reader.integer("zd_max_examples", minimum=1), 25),
+            max_examples=_default(_max_examples(reader), 25),
             seed=reader.integer("zd_seed", minimum=0),
             mock_profile=profile,
             mock_activities=_default(reader.integer("zd_mock_activities", minimum=0), 120),
@@ -207,6 +209,36 @@ def _baseline(reader: _Reader) -> str | None:
         return value
     path = reader.path("zd_baseline")
     return str(path) if path is not None else None
+
+
+def _check_report_paths(report: Path, formats: tuple[str, ...], *, directory: bool) -> None:
+    """Before the session: no report would replace a device node, a FIFO or a link."""
+    from ..errors import UsageError
+    from ..files import check_output_file
+    from ..reports import FILE_NAMES
+
+    if directory:
+        paths = [report / FILE_NAMES[f] for f in formats]
+    else:
+        paths = [report, *(report.parent / FILE_NAMES[f] for f in formats if f != "json")]
+    for path in paths:
+        try:
+            check_output_file(path, "--zd-report:")
+        except UsageError as exc:
+            raise pytest.UsageError(exc.message) from None
+
+
+def _max_examples(reader: _Reader) -> int | None:
+    value = reader.integer("zd_max_examples", minimum=1)
+    if value is not None:
+        from ..runner.config import MAX_EXAMPLES  # here: the runner brings schemathesis
+
+        if value > MAX_EXAMPLES:
+            raise pytest.UsageError(
+                f"--zd-max-examples must be at most {MAX_EXAMPLES} "
+                f"(got {reader.text('zd_max_examples')})"
+            )
+    return value
 
 
 def _default(value: int | None, default: int) -> int:

@@ -14,6 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..files import check_output_file
+
 __all__ = ["atomic_write_bytes", "atomic_write_text"]
 
 
@@ -37,8 +39,13 @@ _MODE = 0o666 & ~_umask()
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically, creating parent directories; return the path."""
+    """Write ``data`` to ``path`` atomically, creating parent directories; return the path.
+
+    UsageError when ``path`` is anything but a regular file or absent: the rename would
+    replace a device node, a FIFO or a link with the file.
+    """
     target = Path(path)
+    check_output_file(target, "output file")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -47,6 +54,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, _MODE)
+        check_output_file(target, "output file")  # nothing put in its place meanwhile
         os.replace(tmp_name, target)
     except BaseException:
         # BaseException on purpose: Ctrl-C mid-write must not leave the temporary file behind.

@@ -13,6 +13,9 @@ __all__ = [
     "DEFAULT_MAX_TIME",
     "DEFAULT_OPERATIONS",
     "LIVE_RATE_LIMIT",
+    "MAX_EXAMPLES",
+    "MAX_TIMEOUT",
+    "MIN_RATE_LIMIT",
     "RunConfig",
     "http_url_problem",
     "shown_url",
@@ -35,6 +38,13 @@ DEFAULT_MAX_TIME = 1800.0
 MAX_WAIT_LIMIT = 3600.0
 MAX_TIME_LIMIT = 7 * 24 * 3600.0
 MAX_BODY_LIMIT = 1024 * 1024 * 1024
+#: Most generated cases per operation and phase: ten times Hypothesis' default. Cases are
+#: all drawn before the first is sent; far more would only draw for minutes, sending nothing.
+MAX_EXAMPLES = 1000
+#: Slowest pacing, in requests per minute (one request every ten minutes).
+MIN_RATE_LIMIT = 0.1
+#: Longest a whole response may take, in seconds.
+MAX_TIMEOUT = 600.0
 
 
 def http_url_problem(url: str) -> str | None:
@@ -119,18 +129,25 @@ class RunConfig:
             raise UsageError(
                 f"--subdomain must be a Zendesk subdomain such as 'acme' (got '{self.subdomain}')"
             )
-        if self.max_examples < 1:
-            raise UsageError(f"--max-examples must be at least 1 (got {self.max_examples})")
+        if not 1 <= self.max_examples <= MAX_EXAMPLES:
+            raise UsageError(
+                f"--max-examples must be between 1 and {MAX_EXAMPLES} (got {self.max_examples})"
+            )
         if self.max_requests is not None and self.max_requests < 1:
             raise UsageError(f"--max-requests must be at least 1 (got {self.max_requests})")
         if self.rate_limit is not None and not (
-            math.isfinite(self.rate_limit) and self.rate_limit > 0
+            math.isfinite(self.rate_limit) and self.rate_limit >= MIN_RATE_LIMIT
         ):
-            raise UsageError(f"--rate-limit must be a positive number (got {self.rate_limit})")
+            raise UsageError(
+                f"--rate-limit must be at least {MIN_RATE_LIMIT:g}/min (got {self.rate_limit:g})"
+            )
         if self.workers is not None and not 1 <= self.workers <= 32:
             raise UsageError(f"--workers must be between 1 and 32 (got {self.workers})")
-        if not (math.isfinite(self.timeout) and self.timeout > 0):
-            raise UsageError(f"--timeout must be a positive number of seconds (got {self.timeout})")
+        if not (math.isfinite(self.timeout) and 0 < self.timeout <= MAX_TIMEOUT):
+            raise UsageError(
+                f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds "
+                f"(got {self.timeout:g})"
+            )
         if not (math.isfinite(self.max_wait) and 0 <= self.max_wait <= MAX_WAIT_LIMIT):
             raise UsageError(
                 f"--max-wait must be between 0 and {MAX_WAIT_LIMIT:g} seconds (got {self.max_wait})"

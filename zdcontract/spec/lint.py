@@ -3,6 +3,11 @@
 Checks: the document against the OpenAPI schema (openapi-spec-validator), dangling or
 external ``$ref``, 3.0 idioms in a 3.1 document, formats nobody validates, and every
 example against the schema it illustrates.
+
+Like ``run`` and ``validate``, lint reads the one file it is given and nothing else: an
+external ``$ref`` (``http://...``, ``file://...``, ``other.yaml``) is reported, never
+followed. Following it would let a document make lint fetch from any server (with no
+bound on the time) or print the content of any local file.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from ..errors import SpecError
 from .loader import read_document
 from .pointer import escape, resolve, tokens
 
@@ -88,7 +94,11 @@ class LintProblem:
 
 def lint_path(path: str | Path) -> list[LintProblem]:
     """Lint the document at ``path``; SpecError if it cannot be read at all."""
-    return lint_document(read_document(path))
+    document = read_document(path)
+    try:
+        return lint_document(document)
+    except RecursionError:
+        raise SpecError(f"spec {path} is nested too deeply to lint") from None
 
 
 def lint_document(document: Any) -> list[LintProblem]:
@@ -101,8 +111,9 @@ def lint_document(document: Any) -> list[LintProblem]:
     ref_problems = list(_refs(document))
     problems.update(ref_problems)
     problems.update(_walk(document, is_31))
-    # Examples are checked against the document with each broken $ref read as "anything",
-    # so one dangling ref does not hide every other mistake of the examples around it.
+    # Examples are checked against the document with each broken or external $ref read as
+    # "anything", so one dangling ref does not hide every other mistake of the examples
+    # around it, and nothing outside the document is read.
     patched = _without(document, [p.pointer for p in ref_problems])
     problems.update(_examples(patched, is_31))
     return sorted(problems)
@@ -126,11 +137,16 @@ def _without(document: Mapping[str, Any], pointers: list[str]) -> Mapping[str, A
 
 
 def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
-    from openapi_spec_validator import validate
+    from jsonschema_path import SchemaPath
+    from openapi_spec_validator.shortcuts import get_validator_cls
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+    from referencing.exceptions import Unresolvable, Unretrievable
 
     try:
-        validate(dict(document))
+        path = SchemaPath.from_dict(dict(document), handlers=_NothingOutside())
+        get_validator_cls(dict(document))(path).validate()
+    except (Unretrievable, Unresolvable):
+        return  # the validator stops at a reference outside: reported as external-ref
     except OpenAPIValidationError as exc:
         where = "/" + "/".join(escape(p) for p in getattr(exc, "absolute_path", ()) or ())
         yield LintProblem(where if where != "/" else "", "openapi-schema", exc.message[:200])
@@ -138,6 +154,24 @@ def _structure(document: Mapping[str, Any]) -> Iterator[LintProblem]:
         message = " ".join(str(exc).split())
         if "does not exist" not in message and "Unresolvable" not in message:
             yield LintProblem("", "openapi-schema", f"cannot be validated: {message[:160]}")
+
+
+class _NothingOutside(dict[str, Any]):
+    """Resolver handlers that refuse every URI scheme.
+
+    jsonschema-path fetches a URI whose scheme has no handler itself (requests, urllib),
+    so handlers that are merely absent would not keep it inside the document.
+    """
+
+    def __contains__(self, scheme: object) -> bool:
+        return True
+
+    def __missing__(self, scheme: str) -> Any:
+        return _refuse
+
+
+def _refuse(uri: str) -> Any:
+    raise LookupError(f"{uri} is outside the document; lint reads nothing else")
 
 
 def _nodes(node: Any, at: str = "") -> Iterator[tuple[str, Any]]:

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from ..errors import SpecError, UsageError
+from ..files import read_input_file
 from ._yaml import load_yaml
 from .pointer import pointer, resolve
 
@@ -220,17 +221,18 @@ def read_document(path: str | Path) -> Any:
     """Read a YAML or JSON file into plain data; SpecError with one line on any failure."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SpecError(f"cannot read spec {source}: no such file") from None
-    except IsADirectoryError:
-        raise SpecError(f"cannot read spec {source}: it is a directory") from None
+        # A regular file only (a FIFO would block, a device never end), of a bounded size.
+        raw = read_input_file(path, "spec", MAX_SPEC_BYTES)
+    except UsageError as exc:
+        raise SpecError(exc.message) from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise SpecError(f"cannot read spec {source}: not UTF-8 text") from None
-    except OSError as exc:
-        raise SpecError(f"cannot read spec {source}: {exc.strerror or exc}") from None
     try:
         document = json.loads(text) if source.endswith(".json") else load_yaml(text)
+    except RecursionError:
+        raise SpecError(f"spec {source} is nested too deeply to read") from None
     except json.JSONDecodeError as exc:
         raise SpecError(f"spec {source} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
     except yaml.YAMLError as exc:
@@ -248,6 +250,8 @@ def read_document(path: str | Path) -> Any:
 
 #: Far above any real API description (Zendesk's whole Support API has about 31,000 nodes).
 MAX_EXPANDED_NODES = 5_000_000
+#: The largest spec file read (Zendesk's whole published Support API is 1.2 MB of YAML).
+MAX_SPEC_BYTES = 64 << 20
 
 
 def _expanded_size(document: Any) -> int:
