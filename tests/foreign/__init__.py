@@ -1,1 +1,1 @@
-"""Servers zdcontract did not write: Stoplight Prism, and the hostile or odd HTTP peers of tests/foreign."""
+"""Servers zdcontract did not write: Stoplight Prism, and odd HTTP peers written here."""

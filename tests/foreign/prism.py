@@ -48,7 +48,8 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], log: Path, timeout: f
                 return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"prism did not listen on {port} within {timeout:g} s: {log.read_text()[-2000:]}")
+    tail = log.read_text()[-2000:]
+    raise RuntimeError(f"prism did not listen on {port} within {timeout:g} s: {tail}")
 
 
 @contextmanager
