@@ -86,6 +86,16 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def handle(self) -> None:
+        # A TLS handshake (an https:// link to a plain-HTTP port) would otherwise hold the
+        # connection until a timeout: this server speaks plain HTTP only, so it hangs up.
+        try:
+            first = self.connection.recv(1, socket.MSG_PEEK)
+        except OSError:
+            return
+        if first and first != b"\x16":
+            super().handle()
+
     def _serve(self) -> None:
         owner = self.server.owner
         listener = "::1" if self.server.address_family == socket.AF_INET6 else "127.0.0.1"
@@ -131,7 +141,8 @@ class LoopbackServer:
 
     def respond(self, handler: _Handler, seen: Seen) -> None:
         """Answer one request (overridden by each server)."""
-        write_answer(handler, Answer(200, "OK", [("Content-Type", "application/json")], b"{}"))
+        headers = [("Content-Type", "application/json"), ("Content-Length", "2")]
+        write_answer(handler, Answer(200, "OK", headers, b"{}"))
 
     def __enter__(self) -> Self:
         for _ in range(20):  # the free IPv4 port may be taken on ::1: pick another
