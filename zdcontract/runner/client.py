@@ -272,6 +272,8 @@ class HttpClient:
         url = self.url_for(path_or_url)
         exchange = Exchange(method, url, dict(params or {}))  # repeated keys: last shown
         try:
+            if "\\" in path_or_url:  # http:\\host is another host to a browser, a path to us
+                raise UnsafeURL("it holds a backslash, which URL parsers read differently")
             prepared = self._prepare(method, url, params, headers)
         except UnsafeURL as exc:  # nothing is sent to a URL that is not what it seems
             exchange.error, exchange.attempts = f"InvalidURL: {exc}", 0
