@@ -24,6 +24,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from ..drift.findings import WHOLE_RESPONSE
 from ..results import RunResult
 from ._atomic import atomic_write_text
 from ._summary import (
@@ -114,6 +115,7 @@ def _context(result: RunResult) -> dict[str, Any]:
         "checks": _checks(result, baseline.known if baseline is not None else frozenset()),
         "findings": findings[:MAX_HTML_FINDINGS],
         "hidden_findings": max(len(findings) - MAX_HTML_FINDINGS, 0),
+        "whole_response": WHOLE_RESPONSE,
     }
 
 
