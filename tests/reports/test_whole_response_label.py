@@ -71,7 +71,7 @@ def test_junit_names_the_whole_response_in_message_and_details() -> None:
 def test_html_names_the_whole_response_and_shows_no_empty_example() -> None:
     text = render_html(sample_result(findings=tuple(server_error()), checks=()))
 
-    assert f"<td><code>{LABEL}</code></td>" in text
+    assert f'<td><code class="name">{LABEL}</code></td>' in text
     assert "<code></code>" not in text
 
 
