@@ -131,7 +131,7 @@ def test_the_report_shows_its_verdict_and_readable_names_in_chromium(
     verdict = facts["verdict"]
     assert verdict["text"].startswith(f"{outcome.capitalize()}:"), verdict
     box, icon = verdict["box"], verdict["icon"]
-    assert 0 <= box["x"] and 0 < box["y"] and box["y"] + box["h"] <= HEIGHT / 4, box
+    assert box["x"] >= 0 and box["y"] > 0 and box["y"] + box["h"] <= HEIGHT / 4, box
     assert icon and icon["w"] >= 10 and icon["h"] >= 10, icon
     # Names stay on one line; identifiers break only after "|" or before "/".
     names = facts["names"]
