@@ -124,7 +124,10 @@ def test_drift_from_config_and_reset(start_server: Any) -> None:
 def test_malformed_mutations_are_one_line_usage_errors(text: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_mutation(text)
-    assert "\n" not in caught.value.message and "--drift" in caught.value.message
+    assert "\n" not in caught.value.message and "bad drift '" in caught.value.message
+    with pytest.raises(UsageError) as caught:
+        parse_mutation(text, option="--mock-drift")  # the error names the option used
+    assert caught.value.message.startswith(f"bad --mock-drift '{text}'")
     with pytest.raises(UsageError):
         MockConfig(drift=[text])
 

@@ -161,7 +161,7 @@ def test_faults_from_config_and_access_log() -> None:
 def test_malformed_faults_are_one_line_usage_errors(text: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_fault(text)
-    assert "\n" not in caught.value.message and "--fault" in caught.value.message
+    assert "\n" not in caught.value.message and "bad fault '" in caught.value.message
     with pytest.raises(UsageError):
         MockConfig(faults=[text])
 

@@ -56,7 +56,7 @@ def test_all_known_drift_passes_in_every_format() -> None:
     assert "(known)" in markdown
     html = render_html(result)
     # Four rows: three checks and the unassigned transport error, all accepted drift.
-    assert "✘ fail" not in html and html.count("≈ known drift") == 4
+    assert 'class="outcome fail"' not in html and html.count('class="outcome known"') == 4
 
 
 def test_a_new_finding_fails_only_its_own_check() -> None:
@@ -73,7 +73,7 @@ def test_a_new_finding_fails_only_its_own_check() -> None:
     top = [line for line in markdown.splitlines() if line.startswith("| 1 |")]
     assert VIA.fingerprint.replace("|", "\\|") in top[0]
     html = render_html(result)
-    assert html.count("✘ fail") == 1
+    assert html.count('class="outcome fail"') == 1
 
 
 def test_without_a_baseline_every_finding_counts() -> None:

@@ -62,10 +62,11 @@ def test_shows_verdict_cards_and_tables() -> None:
 
     assert '<span class="badge fail">failed</span>' in text
     assert '<span class="badge interrupted">interrupted</span>' in text
-    assert "<strong>4 findings at or above warning</strong>" in text
+    assert "<strong>Failed:</strong>&nbsp;<span>4 findings at or above warning (" in text
     assert '<div class="card breaking"><div class="value">2</div>breaking</div>' in text
     assert "<td>200 ×115, 429 ×3</td>" in text
-    assert "<td class=\"outcome not-exercised\">∅ not exercised</td>" in text
+    assert 'class="outcome not-exercised"><svg class="icon not-exercised"' in text
+    assert "</svg>not exercised</td>" in text
     assert "<td>not a paginated operation</td>" in text
     assert '<tr class="breaking">' in text and '<span class="sev info">info</span>' in text
     assert "<dd><code>1234567</code> (max examples 50)</dd>" in text

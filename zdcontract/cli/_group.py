@@ -45,11 +45,13 @@ def run_command(argv: list[str] | None) -> Any:
     except (click.exceptions.Abort, KeyboardInterrupt):
         return report("zdcontract: interrupted", 130)
     except click.ClickException as exc:
+        # Every error line starts the same way, whichever subcommand and layer found it
+        # (click's option parsing or zdcontract's own checks); the hint names the subcommand.
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "zdcontract"
         hint = f" (see '{where} --help')" if isinstance(exc, click.UsageError) else ""
         source = _source_of(exc, sys.argv[1:] if argv is None else argv)
-        return report(f"{where}: error: {exc.format_message()}{source}{hint}", 2)
+        return report(f"zdcontract: error: {exc.format_message()}{source}{hint}", 2)
     except ZdContractError as exc:
         return report(f"zdcontract: error: {exc.message}", exc.exit_code)
     except BrokenPipeError:

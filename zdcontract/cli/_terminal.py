@@ -13,7 +13,7 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
-from ..drift.findings import Finding, safe_text
+from ..drift.findings import WHOLE_RESPONSE, Finding, safe_text
 from ..monitor import Classification
 from ..reports._summary import baseline_of, check_findings, format_retries, ordered
 from ..results import RunResult
@@ -22,7 +22,6 @@ __all__ = ["TOP_FINDINGS", "print_summary"]
 
 #: Findings the terminal lists one by one (the reports have all of them).
 TOP_FINDINGS = 10
-WHOLE = "(whole response)"
 
 
 def print_summary(console: Console, result: RunResult, classification: Classification) -> None:
@@ -103,5 +102,5 @@ def _findings(console: Console, result: RunResult, classification: Classificatio
 
 
 def _where(finding: Finding) -> str:
-    place = safe_text(", ".join(finding.examples[:2]) or finding.path or WHOLE)
+    place = safe_text(", ".join(finding.examples[:2]) or finding.path or WHOLE_RESPONSE)
     return f"{finding.operation} {place}: {safe_text(finding.message)}"

@@ -8,11 +8,12 @@ import click
 
 from ..mock.config import MAX_ACTIVITIES, MockConfig, Profile
 from ..mock.server import MockServer, serve
+from ._mock_options import drift_callback, fault_callback, mock_syntax
 
 __all__ = ["mock"]
 
 
-@click.command("mock")
+@click.command("mock", epilog=mock_syntax("--drift", "--fault"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on")
 @click.option(
     "--port",
@@ -58,15 +59,16 @@ __all__ = ["mock"]
     "--drift",
     multiple=True,
     metavar="MUTATION",
-    help="Inject drift, e.g. remove:/activities/*/title or status:/api/v2/activities/count=500",
+    callback=drift_callback,
+    help="Inject drift, e.g. remove:/activities/*/title (syntax below; repeatable)",
 )
 @click.option(
     "--fault",
     "faults",
     multiple=True,
     metavar="FAULT",
-    help="Inject a fault KIND[:ARG][@PROBABILITY]: delay:S, status:CODE, reset, truncate, "
-    "html[:CODE], slow-body[:S]",
+    callback=fault_callback,
+    help="Inject a fault, e.g. status:503@0.2 (syntax below; repeatable)",
 )
 @click.option("--public-url", metavar="URL", help="Base URL written into links and urls")
 def mock(

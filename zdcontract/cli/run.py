@@ -30,6 +30,7 @@ from ..runner.config import (
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
 from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
+from ._mock_options import drift_callback, fault_callback, mock_syntax
 from ._signals import deferred
 from ._terminal import print_summary
 
@@ -176,7 +177,7 @@ class _Bar:
         self.progress.update(self.task, advance=1, description=description)
 
 
-@click.command()
+@click.command(epilog=mock_syntax("--mock-drift", "--mock-fault"))
 @click.option(
     "--config-file-defaults",
     is_eager=True,
@@ -300,13 +301,15 @@ class _Bar:
     "--mock-drift",
     multiple=True,
     metavar="MUTATION",
-    help="Make the embedded mock drift, e.g. remove:/activities/*/title (repeatable)",
+    callback=drift_callback,
+    help="Make the embedded mock drift, e.g. remove:/activities/*/title (syntax below; repeatable)",
 )
 @click.option(
     "--mock-fault",
     multiple=True,
     metavar="FAULT",
-    help="Inject a fault into the embedded mock, e.g. status:503@0.2 (repeatable)",
+    callback=fault_callback,
+    help="Inject a fault into the embedded mock, e.g. status:503@0.2 (syntax below; repeatable)",
 )
 @click.option("--no-checks", is_flag=True, help="Skip the Zendesk behaviour checks")
 @click.option(

@@ -7,7 +7,7 @@ import json
 import click
 
 from ..drift import DriftValidator, Finding
-from ..drift.findings import safe_text
+from ..drift.findings import WHOLE_RESPONSE, safe_text
 from ..files import check_input_file
 from ._common import exit_code_for, fail_on_option, read_input, spec_in_use, user_spec
 
@@ -143,12 +143,12 @@ def render_text(findings: list[Finding], subject: str) -> str:
     lines = [f"{subject}: {len(findings)} {noun} ({summary})"]
     ordered = sorted(findings, key=lambda f: (-f.severity.rank, f.path))
     width_kind = max(len(f.kind.value) for f in ordered)
-    width_path = min(48, max(len(safe_text(f.path) or "/") for f in ordered))
+    width_path = min(48, max(len(safe_text(f.path) or WHOLE_RESPONSE) for f in ordered))
     for finding in ordered:
         times = f"  (x{finding.count})" if finding.count > 1 else ""
         lines.append(
             f"  {finding.severity.value:<8}  {finding.kind.value:<{width_kind}}  "
-            f"{safe_text(finding.path) or '(response)':<{width_path}}  "
+            f"{safe_text(finding.path) or WHOLE_RESPONSE:<{width_path}}  "
             f"{safe_text(finding.message)}{times}"
         )
     return "\n".join(lines)

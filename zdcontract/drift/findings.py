@@ -16,6 +16,7 @@ __all__ = [
     "DEFAULT_SEVERITIES",
     "MAX_EXAMPLES",
     "MAX_TEXT",
+    "WHOLE_RESPONSE",
     "Finding",
     "Kind",
     "Severity",
@@ -25,6 +26,11 @@ __all__ = [
     "generic_pointer",
     "safe_text",
 ]
+
+
+#: How every report and terminal line names the place of a finding whose ``path`` is ""
+#: (a status, a content type, a body that is not JSON): one spelling everywhere.
+WHOLE_RESPONSE = "(whole response)"
 
 
 class Kind(str, Enum):

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..spec.pointer import escape, pointer
-from ..spec.strict import REQUIRED_ANNOTATION, SOURCE_ANNOTATION
+from ..spec.strict import (
+    DECLARED_ANNOTATION,
+    MADE_ANNOTATION,
+    REQUIRED_ANNOTATION,
+    SOURCE_ANNOTATION,
+    fragment,
+)
 from .findings import MAX_TEXT, Kind, generic_pointer, safe_text
 
 __all__ = ["MAX_DISTINCT", "Issue", "json_type", "pointer", "translate"]
@@ -40,7 +46,7 @@ class Issue:
     message: str
     expected: str | None = None
     actual: str | None = None
-    schema_path: str | None = None
+    schema_path: str | None = None  # a ``#/...`` fragment of the spec document
     required: bool = False
     qualifier: str | None = None  # joins the fingerprint where the path alone is not enough
 
@@ -93,18 +99,41 @@ def _types(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value or ()]
 
 
-def _source(root: Any, schema_path: Sequence[Any]) -> str:
-    """Where in the spec a keyword stands: the last component crossed, plus the rest."""
-    node = root
-    source, rest = "#", list(schema_path)
+def _source(root: Any, schema_path: Sequence[Any], missing: str | None = None) -> str | None:
+    """Where in the document the failing keyword stands (None if the root's place is unknown).
+
+    The derived schema marks where its root and every inlined reference stand; from the
+    last mark crossed, its own path is the document's. A keyword derivation wrote itself
+    (``x-zd-made``) is not in the document: the schema holding it is named instead. For a
+    ``missing`` field, the place is the field's declaration.
+    """
+    node, holder = root, root
+    source: str | None = None
+    rest: list[Any] = list(schema_path)
     for i, token in enumerate(schema_path):
         if isinstance(node, Mapping) and isinstance(node.get(SOURCE_ANNOTATION), str):
             source, rest = node[SOURCE_ANNOTATION], list(schema_path[i:])
+        holder = node
         try:
             node = node[token]
         except (KeyError, IndexError, TypeError):
             break
-    return source + pointer(rest)
+    if source is None or not rest:
+        return source
+    place = fragment(source, *rest[:-1])  # the schema that holds the keyword
+    keyword = rest[-1]
+    if not isinstance(holder, Mapping):
+        return place
+    if missing is not None:
+        declared = holder.get("properties")
+        declared = declared.get(missing) if isinstance(declared, Mapping) else None
+        if isinstance(declared, Mapping) and isinstance(declared.get(DECLARED_ANNOTATION), str):
+            return str(declared[DECLARED_ANNOTATION])
+        if declared is not None:
+            return fragment(place, "properties", missing)
+    if keyword in (holder.get(MADE_ANNOTATION) or ()):
+        return place
+    return fragment(place, keyword)
 
 
 def translate(errors: Iterable[Any], root: Any) -> Iterator[Issue]:
@@ -195,7 +224,7 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
                     f"field '{_key(name)}' is absent; the contract {how} it",
                     "present",
                     "absent",
-                    where,
+                    _source(root, list(error.absolute_schema_path), str(name)),
                     required,
                 )
     elif keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(

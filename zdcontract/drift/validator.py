@@ -28,7 +28,7 @@ from functools import cache
 from typing import Any
 
 from ..spec import Operation, Spec, load_spec
-from ..spec.strict import strict_schema
+from ..spec.strict import response_schema_source, strict_schema
 from ._fast import CLEAN, FastCheck, Narrowing, fast_check
 from ._openapi_core import CoreValidator
 from .decode import NO_VALUE, decode_json, is_json_media_type
@@ -94,8 +94,9 @@ class DriftValidator:
             for key, response in self._responses(op).items():
                 for media_type, media in (response.get("content") or {}).items():
                     if isinstance(media, Mapping) and "schema" in media:
+                        source = response_schema_source(self.spec, op, key, str(media_type))
                         schemas[(op.operation_id, key, str(media_type))] = strict_schema(
-                            self.spec, media["schema"]
+                            self.spec, media["schema"], source=source
                         )
             compiled = _Compiled(schemas)
             self._compiled[op.operation_id] = compiled

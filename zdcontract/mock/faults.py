@@ -134,8 +134,12 @@ class InjectedFault:
         return self.text
 
 
-def parse_fault(text: str) -> InjectedFault:
-    """The fault ``text`` describes; UsageError with the accepted forms otherwise."""
+def parse_fault(text: str, *, option: str = "fault") -> InjectedFault:
+    """The fault ``text`` describes; UsageError with the accepted forms otherwise.
+
+    ``option`` names, in the error, what the user wrote the fault into (``--fault``,
+    ``--mock-fault``).
+    """
     spec, at, chance = text.strip().rpartition("@") if "@" in text else (text.strip(), "", "")
     probability = 1.0
     if at:
@@ -144,26 +148,26 @@ def parse_fault(text: str) -> InjectedFault:
         except ValueError:
             probability = -1.0
         if not 0.0 <= probability <= 1.0:
-            raise UsageError(f"bad --fault '{text}': probability must be a number in [0, 1]")
+            raise UsageError(f"bad {option} '{text}': probability must be a number in [0, 1]")
     kind, has_arg, arg = spec.partition(":")
     kind = kind.lower()
     fault: Fault
     if kind in ("reset", "truncate"):
         if has_arg:
-            raise UsageError(f"bad --fault '{text}': '{kind}' takes no argument")
+            raise UsageError(f"bad {option} '{text}': '{kind}' takes no argument")
         fault = Reset() if kind == "reset" else Truncate()
     elif kind in ("delay", "slow-body"):
         if kind == "delay" and not has_arg:
-            raise UsageError(f"bad --fault '{text}': delay needs seconds (delay:0.5)")
-        seconds = _seconds(text, arg) if has_arg else 1.0
+            raise UsageError(f"bad {option} '{text}': delay needs seconds (delay:0.5)")
+        seconds = _seconds(text, arg, option) if has_arg else 1.0
         fault = Delay(seconds) if kind == "delay" else SlowBody(seconds)
     elif kind in ("status", "html"):
         if kind == "status" and not has_arg:
-            raise UsageError(f"bad --fault '{text}': status needs a code (status:503)")
-        code = _code(text, arg) if has_arg else 502
+            raise UsageError(f"bad {option} '{text}': status needs a code (status:503)")
+        code = _code(text, arg, option) if has_arg else 502
         fault = Status(code) if kind == "status" else Html(code)
     else:
-        raise UsageError(f"bad --fault '{text}': expected KIND[:ARG][@PROBABILITY]: {_FORMS}")
+        raise UsageError(f"bad {option} '{text}': expected KIND[:ARG][@PROBABILITY]: {_FORMS}")
     return InjectedFault(fault=fault, probability=probability, text=text.strip())
 
 
@@ -198,19 +202,19 @@ class FaultInjector:
         return reply
 
 
-def _seconds(text: str, arg: str) -> float:
+def _seconds(text: str, arg: str, option: str) -> float:
     try:
         seconds = float(arg)
     except ValueError:
         seconds = -1.0
     if not 0.0 <= seconds <= 3600.0:
-        raise UsageError(f"bad --fault '{text}': seconds must be a number in [0, 3600]")
+        raise UsageError(f"bad {option} '{text}': seconds must be a number in [0, 3600]")
     return seconds
 
 
-def _code(text: str, arg: str) -> int:
+def _code(text: str, arg: str, option: str) -> int:
     if not arg.strip().isdigit() or not 400 <= int(arg) <= 599:
-        raise UsageError(f"bad --fault '{text}': the status must be an HTTP error code 400-599")
+        raise UsageError(f"bad {option} '{text}': the status must be an HTTP error code 400-599")
     return int(arg)
 
 

@@ -87,53 +87,57 @@ class Mutation:
         )
 
 
-def parse_mutation(text: str) -> Mutation:
-    """The mutation ``text`` describes; UsageError with the accepted forms otherwise."""
+def parse_mutation(text: str, *, option: str = "drift") -> Mutation:
+    """The mutation ``text`` describes; UsageError with the accepted forms otherwise.
+
+    ``option`` names, in the error, what the user wrote the mutation into (``--drift``,
+    ``--mock-drift``): the line must point at the thing to fix.
+    """
     kind, sep, rest = text.strip().partition(":")
     kind = kind.lower()
     if not sep or kind not in KINDS:
         raise UsageError(
-            f"bad --drift '{text}': expected KIND:TARGET[=VALUE] with KIND one of "
+            f"bad {option} '{text}': expected KIND:TARGET[=VALUE] with KIND one of "
             f"{', '.join(KINDS)} (e.g. {_EXAMPLES})"
         )
     target, has_value, raw = rest.partition("=")
     if not target.startswith("/"):
-        raise UsageError(f"bad --drift '{text}': the target must start with '/'")
+        raise UsageError(f"bad {option} '{text}': the target must start with '/'")
     wants_value = kind not in ("remove", "null")
     if wants_value and not has_value:
-        raise UsageError(f"bad --drift '{text}': '{kind}' needs '=VALUE' ({_EXAMPLES})")
+        raise UsageError(f"bad {option} '{text}': '{kind}' needs '=VALUE' ({_EXAMPLES})")
     if not wants_value and has_value:
-        raise UsageError(f"bad --drift '{text}': '{kind}' takes no value")
+        raise UsageError(f"bad {option} '{text}': '{kind}' takes no value")
     value: Any = None
     if kind in BODY_KINDS:
         try:
             tokens = parse_pointer(target)
         except ValueError as exc:
-            raise UsageError(f"bad --drift '{text}': {exc}") from None
+            raise UsageError(f"bad {option} '{text}': {exc}") from None
         if kind == "rename" and tokens[-1] == "*":
-            raise UsageError(f"bad --drift '{text}': rename needs a member name, not '*'")
+            raise UsageError(f"bad {option} '{text}': rename needs a member name, not '*'")
     if kind == "type":
         value = raw.strip().lower()
         if value not in TYPES:
-            raise UsageError(f"bad --drift '{text}': type must be one of {', '.join(TYPES)}")
+            raise UsageError(f"bad {option} '{text}': type must be one of {', '.join(TYPES)}")
     elif kind == "add":
         try:
             value = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise UsageError(f"bad --drift '{text}': the value is not JSON ({exc})") from None
+            raise UsageError(f"bad {option} '{text}': the value is not JSON ({exc})") from None
     elif kind == "rename":
         value = raw
         if not raw or "/" in raw:
-            raise UsageError(f"bad --drift '{text}': rename needs a new member name")
+            raise UsageError(f"bad {option} '{text}': rename needs a new member name")
     elif kind == "status":
         if not raw.strip().isdigit() or not 100 <= int(raw) <= 599:
-            raise UsageError(f"bad --drift '{text}': status must be an HTTP status 100-599")
+            raise UsageError(f"bad {option} '{text}': status must be an HTTP status 100-599")
         value = int(raw)
     elif kind == "content-type":
         value = raw.strip()
         # Header values go out as Latin-1; anything else failed every request with a 500.
         if not value or not value.isprintable() or not value.isascii():
-            raise UsageError(f"bad --drift '{text}': content-type needs an ASCII media type")
+            raise UsageError(f"bad {option} '{text}': content-type needs an ASCII media type")
     return Mutation(kind=kind, target=target, value=value, text=text.strip())
 
 

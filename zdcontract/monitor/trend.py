@@ -86,13 +86,15 @@ def trend_svg(history: Sequence[Mapping[str, Any]]) -> str:
         f'stroke="currentColor" stroke-opacity="0.5"/>'
     )
     axis_y = _TOP + plot_h + 16
+    first_label, last_label = _axis_labels(runs[0]["time"], last["time"], len(runs))
     parts.append(
-        f'<text x="{_LEFT}" y="{axis_y}" fill="currentColor">{escape(runs[0]["day"])}</text>'
+        f'<text class="axis-first" x="{_LEFT}" y="{axis_y}" fill="currentColor">'
+        f"{escape(first_label)}</text>"
     )
     if len(runs) > 1:
         parts.append(
-            f'<text x="{_WIDTH - _RIGHT}" y="{axis_y}" text-anchor="end" '
-            f'fill="currentColor">{escape(last["day"])}</text>'
+            f'<text class="axis-last" x="{_WIDTH - _RIGHT}" y="{axis_y}" text-anchor="end" '
+            f'fill="currentColor">{escape(last_label)}</text>'
         )
     parts.append(
         f'<text x="{_LEFT + plot_w / 2:.1f}" y="{axis_y + 16}" text-anchor="middle" '
@@ -121,12 +123,32 @@ def _point(entry: Mapping[str, Any]) -> dict[str, Any]:
     time = str(entry.get("time") or "?")
     return {
         "time": time,
-        "day": time[:10],
         "new": _count(status.get("new")),
         "known": _count(status.get("known")),
         "resolved": _count(status.get("resolved")),
         "where": f" ({url})" if url else "",
     }
+
+
+def _axis_labels(first: str, last: str, runs: int = 2) -> tuple[str, str]:
+    """The oldest and latest run's labels: dates, or times when the dates alone are equal.
+
+    History times are UTC, ``2026-11-26T02:00:00Z``. Runs of one day (a CI job run twice,
+    an hourly monitor) would read the same date at both ends; they get the time of day,
+    to the second when the minute is the same too, and their numbers when even the second
+    is the same (quick runs back to back).
+    """
+    if first[:10] != last[:10] or not _is_time(first) or not _is_time(last):
+        return first[:10], last[:10]
+    end = 16 if first[:16] != last[:16] else 19
+    head, tail = f"{first[:10]} {first[11:end]} UTC", f"{last[:10]} {last[11:end]} UTC"
+    if head == tail and runs > 1:
+        return f"{head}, run 1", f"{tail}, run {runs}"
+    return head, tail
+
+
+def _is_time(text: str) -> bool:
+    return len(text) >= 19 and text[10] in "Tt " and text[13] == ":" and text[16] == ":"
 
 
 def _count(value: Any) -> int:

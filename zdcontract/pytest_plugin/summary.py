@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from ..drift import Finding
+from ..drift.findings import WHOLE_RESPONSE
 from ..results import Target
 
 __all__ = ["drift_table", "failure_text", "target_line"]
@@ -65,7 +66,8 @@ def failure_text(title: str, findings: Iterable[Finding], fail_on: str) -> str:
     lines = [f"{title}: {len(ordered)} {noun} at or above {fail_on}"]
     shown: set[str] = set()
     for f in ordered[:SHOWN]:
-        lines.append(f"  {f.severity} {f.kind} at {f.path or '(response)'} x{f.count}: {f.message}")
+        where = f.path or WHOLE_RESPONSE
+        lines.append(f"  {f.severity} {f.kind} at {where} x{f.count}: {f.message}")
         if f.request and f.request not in shown:  # one request often shows several findings
             shown.add(f.request)
             lines.append(f"    reproduce: {f.request}")

@@ -16,14 +16,16 @@ longer seen is listed as resolved.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from ..drift.findings import WHOLE_RESPONSE
 from ..results import RunResult
 from ._atomic import atomic_write_text
 from ._summary import (
@@ -35,17 +37,20 @@ from ._summary import (
     ordered,
     verdict,
 )
+from .markdown import BUNDLED_SPEC
 
-__all__ = ["MAX_HTML_FINDINGS", "TEMPLATE", "render_html", "write_html"]
+__all__ = ["MAX_HTML_FINDINGS", "TEMPLATE", "breakable", "render_html", "write_html"]
 
 TEMPLATE = "report.html.j2"
+# Where an identifier may break: after a pipe, or before a slash that does not start it.
+_PART = re.compile(r"(?<=\|)|(?<=.)(?=/)")
 #: Findings listed in the table; the JSON report always has all of them.
 MAX_HTML_FINDINGS = 5_000
 
 
 @cache
 def _environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=PackageLoader(__name__.rpartition(".")[0], "templates"),
         autoescape=True,
         undefined=StrictUndefined,  # a misspelt variable is a bug, not an empty cell
@@ -53,6 +58,20 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["breakable"] = breakable
+    return environment
+
+
+def breakable(text: str) -> Markup:
+    """``text`` escaped, in parts that do not break, with a break allowed between them.
+
+    Fingerprints and pointers are long identifiers (``ListActivities|missing-field|/count``):
+    a browser left to itself breaks them anywhere (``ListActivitie`` / ``s``) or after any
+    hyphen (``url-self-`` / ``link``). Here a line may end only after a ``|`` or before a
+    ``/`` (``<wbr>``); each part between is kept whole (``nowrap``).
+    """
+    parts = [str(escape(part)) for part in _PART.split(text) if part]
+    return Markup("<wbr>".join(f'<span class="part">{part}</span>' for part in parts))
 
 
 def render_html(
@@ -114,6 +133,8 @@ def _context(result: RunResult) -> dict[str, Any]:
         "checks": _checks(result, baseline.known if baseline is not None else frozenset()),
         "findings": findings[:MAX_HTML_FINDINGS],
         "hidden_findings": max(len(findings) - MAX_HTML_FINDINGS, 0),
+        "whole_response": WHOLE_RESPONSE,
+        "spec_is_path": result.spec != BUNDLED_SPEC,
     }
 
 

@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
-from ..drift.findings import Finding
+from ..drift.findings import WHOLE_RESPONSE, Finding
 from ..results import RunResult
 from ._atomic import atomic_write_text
 from ._summary import (
@@ -153,7 +153,7 @@ def _properties(result: RunResult) -> ET.Element:
 def _message(findings: list[Finding], unknown: tuple[str, ...]) -> str:
     total = len(findings) + len(unknown)
     noun = "finding" if total == 1 else "findings"
-    parts = [f"{f.severity} {f.kind} {f.path or '/'} ×{f.count}" for f in findings]
+    parts = [f"{f.severity} {f.kind} {f.path or WHOLE_RESPONSE} ×{f.count}" for f in findings]
     parts += [f"unknown {fp}" for fp in unknown]
     return clip(f"{total} {noun}: " + "; ".join(parts), 300)
 
@@ -169,7 +169,7 @@ def _details(
 
 def _describe(finding: Finding, known: bool = False) -> str:
     times = "once" if finding.count == 1 else f"{finding.count} times"
-    where = finding.path or "(whole response)"
+    where = finding.path or WHOLE_RESPONSE
     accepted = ", known: accepted by the baseline" if known else ""
     lines = [
         f"[{finding.severity}] {finding.kind} at {where} (seen {times}{accepted})",
@@ -184,8 +184,9 @@ def _describe(finding: Finding, known: bool = False) -> str:
         "check": finding.check,
     }
     lines += [f"  {label}: {value}" for label, value in optional.items() if value is not None]
-    if finding.examples:
-        lines.append(f"  examples: {', '.join(finding.examples)}")
+    examples = [e for e in finding.examples if e]  # "" is the whole response, said above
+    if examples:
+        lines.append(f"  examples: {', '.join(examples)}")
     if finding.request:
         lines.append(f"  reproduce: {finding.request}")
     return "\n".join(lines)

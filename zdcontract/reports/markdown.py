@@ -28,12 +28,23 @@ from ._summary import (
     verdict,
 )
 
-__all__ = ["MAX_BYTES", "TOP_FINDINGS", "code", "escape", "render_markdown", "write_markdown"]
+__all__ = [
+    "BUNDLED_SPEC",
+    "MAX_BYTES",
+    "TOP_FINDINGS",
+    "code",
+    "escape",
+    "render_markdown",
+    "write_markdown",
+]
 
 #: How many findings the "Top drift" table shows.
 TOP_FINDINGS = 20
 #: Upper bound of the rendered summary in UTF-8 bytes (GitHub's own limit is 1 MiB).
 MAX_BYTES = 1_000_000
+#: What a result's ``spec`` says when the run used the spec zdcontract ships (the loader's
+#: name for it): words, not a path, so never shown as code.
+BUNDLED_SPEC = "the bundled spec"
 
 _MAX_OPERATIONS = 100
 _MAX_CELL = 300
@@ -73,8 +84,13 @@ def escape(text: str) -> str:
 
 
 def code(text: str, *, in_table: bool = True) -> str:
-    """``text`` as an inline code span; pipes escaped when it sits in a table cell."""
+    """``text`` as an inline code span; pipes escaped when it sits in a table cell.
+
+    Nothing to show is ``—``: an empty span is no span in Markdown, only two backticks.
+    """
     text = " ".join(text.split())
+    if not text:
+        return "—"
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     # A span that starts or ends with a backtick needs a space so the fence stays a fence.
@@ -102,7 +118,7 @@ def _run_facts(result: RunResult) -> str:
     where = ", ".join(p for p in (target.kind, target.profile and f"profile {target.profile}") if p)
     lines = [
         f"- **Target:** {code(target.url, in_table=False)}{f' ({escape(where)})' if where else ''}",
-        f"- **Spec:** {code(result.spec, in_table=False)}",
+        f"- **Spec:** {_spec(result.spec)}",
         f"- **Seed:** {code(str(result.seed), in_table=False)}"
         f" · max examples {result.max_examples} · fail on {code(result.fail_on, in_table=False)}",
         f"- **Duration:** {format_seconds(result.duration_seconds)}"
@@ -113,6 +129,10 @@ def _run_facts(result: RunResult) -> str:
     if len(result.notes) > 10:
         lines.append(f"- … {len(result.notes) - 10} more notes")
     return "\n".join(lines)
+
+
+def _spec(spec: str) -> str:
+    return escape(spec) if spec == BUNDLED_SPEC else code(spec, in_table=False)
 
 
 def _checks_line(result: RunResult) -> str:
@@ -194,7 +214,8 @@ def _top_drift(result: RunResult, top: int) -> list[str]:
         "|--:|---|---|---|--:|---|",
     ]
     for number, f in enumerate(shown, 1):
-        examples = ", ".join(code(clip(e, _MAX_CELL)) for e in f.examples) or "—"
+        # An empty pointer is the whole response: the fingerprint already says so.
+        examples = ", ".join(code(clip(e, _MAX_CELL)) for e in f.examples if e) or "—"
         severity = f"{_ICONS[f.severity]} {f.severity.value}"
         if f.fingerprint in known:
             severity += " (known)"
