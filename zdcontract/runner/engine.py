@@ -54,7 +54,7 @@ class _Run:
         self.progress = progress
         self.on_exchange = on_exchange
         self.stop = stop or threading.Event()
-        self.spec = load_spec(config.spec_path)
+        self.spec = load_spec(config.spec_path, config.overlays)
         for name in config.operations:
             self.spec.operation(name)  # an unknown operation is a UsageError now, not later
         self.validator = DriftValidator(self.spec)
