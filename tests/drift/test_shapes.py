@@ -102,3 +102,15 @@ def _found_in(schema: dict[str, Any], body: dict[str, Any], *, fast: bool) -> se
         json.dumps(body).encode(), operation="ListPages"
     )
     return {f.fingerprint for f in findings}
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "reference"])
+def test_an_object_is_explained_by_the_shape_that_has_its_fields(fast: bool) -> None:
+    # Three things wrong inside meta tie with the offset shape's three (links and meta
+    # forbidden, count missing): the cursor shape, which has meta, explains the body.
+    broken = {**CURSOR, "meta": {"has_more": "no", "yy": 1, "zz": 2}}
+    assert _found(broken, fast=fast) == {
+        ("type-mismatch", "/meta/has_more"),
+        ("undocumented-field", "/meta/yy"),
+        ("undocumented-field", "/meta/zz"),
+    }

@@ -295,13 +295,28 @@ def _undeclared(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[
 
 
 def _best_branch(error: Any, root: Any) -> Iterator[Issue]:
-    """The issues of the branch that fits the data best (fewest issues; first on a tie)."""
+    """The issues of the branch that fits the data best.
+
+    That is the branch that forbids fewest of the fields the data has (a field declared
+    ``false``: the branch is a shape without it), then the one with fewest issues, the
+    first on a tie. An object that has a field is better explained by the shape that has
+    it, even when its value is wrong in two places, than by a shape that has no such field.
+    """
     branches: dict[int, list[Any]] = {}
     for sub in error.context:
         branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
     best: list[Issue] | None = None
+    best_key: tuple[int, int] | None = None
     for index in sorted(branches):
         issues = list(_translate_all(branches[index], root))
-        if best is None or len(issues) < len(best):
-            best = issues
+        key = (sum(1 for issue in issues if _forbidden(issue)), len(issues))
+        if best_key is None or key < best_key:
+            best, best_key = issues, key
     yield from best or ()
+
+
+def _forbidden(issue: Issue) -> bool:
+    """Whether an issue is a field a shape declares ``false`` (see _false_property)."""
+    return issue.kind is Kind.UNDOCUMENTED_FIELD and bool(
+        issue.schema_path and issue.schema_path.endswith("/properties")
+    )
