@@ -145,8 +145,8 @@ class Pass:
             )
         for location, indices in formats.items():
             if not any(_under(location, r) for r in [*moved, *replaced]):
-                found = self._drop_format(location, indices)
-                replaced.extend([location] if self._add(actions, found) else [])
+                dropped = self._drop_format(location, indices)
+                replaced.extend([location] if self._add(actions, dropped) else [])
         actions.extend([*self._statuses(statuses), *self._media(media)])
         # Nodes inside a field that moves into shapes (or is replaced) change next pass,
         # where they will be then.
