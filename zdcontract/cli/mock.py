@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
+import orjson
 
+from ..mock.app import CONTRACT_PATH
 from ..mock.config import MAX_ACTIVITIES, MockConfig, Profile
 from ..mock.server import MockServer, serve
+from ._common import overlay_option, user_spec, warn_about
 
 __all__ = ["mock"]
 
@@ -69,6 +72,13 @@ __all__ = ["mock"]
     "html[:CODE], slow-body[:S]",
 )
 @click.option("--public-url", metavar="URL", help="Base URL written into links and urls")
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False),
+    help=f"OpenAPI document served at {CONTRACT_PATH} (default: the bundled spec)",
+)
+@overlay_option(f"Apply this Overlay 1.0 document to the spec served at {CONTRACT_PATH}")
 def mock(
     host: str,
     port: int,
@@ -82,8 +92,16 @@ def mock(
     drift: tuple[str, ...],
     faults: tuple[str, ...],
     public_url: str | None,
+    spec_path: str | None,
+    overlays: tuple[str, ...],
 ) -> None:
-    """Serve a mock Zendesk Activity Stream API, logging one line per request."""
+    """Serve a mock Zendesk Activity Stream API, logging one line per request.
+
+    The mock also serves the OpenAPI document it is described by at /openapi.json: the
+    bundled spec (or --spec) with every --overlay applied, for other tools to read.
+    """
+    contract = user_spec(spec_path, overlays)
+    warn_about(contract)
     config = MockConfig(
         host=host,
         port=port,
@@ -97,12 +115,14 @@ def mock(
         drift=drift,
         faults=faults,
         public_url=public_url,
+        contract=orjson.dumps(dict(contract.document)),
     )
 
     def announce(server: MockServer) -> None:
         click.echo(
             f"zdcontract mock serving {server.url} (profile {config.profile}, "
-            f"{config.activities} activities, seed {config.seed})"
+            f"{config.activities} activities, seed {config.seed}); "
+            f"contract at {server.url}{CONTRACT_PATH} ({contract.source})"
         )
 
     serve(config, access_log=sys.stdout, on_ready=announce)
