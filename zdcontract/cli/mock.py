@@ -121,8 +121,9 @@ def mock(
     def announce(server: MockServer) -> None:
         click.echo(
             f"zdcontract mock serving {server.url} (profile {config.profile}, "
-            f"{config.activities} activities, seed {config.seed}); "
-            f"contract at {server.url}{CONTRACT_PATH} ({contract.source})"
+            f"{config.activities} activities, seed {config.seed})"
         )
+        if spec_path or overlays:
+            click.echo(f"zdcontract mock contract {server.url}{CONTRACT_PATH} ({contract.source})")
 
     serve(config, access_log=sys.stdout, on_ready=announce)
