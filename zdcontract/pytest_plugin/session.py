@@ -79,7 +79,7 @@ class ZdContractPlugin:
             from ..drift import DriftValidator
             from ..spec import load_spec
 
-            self._validator = DriftValidator(load_spec(self.options.spec))
+            self._validator = DriftValidator(load_spec(self.options.spec, self.options.overlays))
         return self._validator
 
     def count(self, operation: str, exchange: Exchange) -> None:
