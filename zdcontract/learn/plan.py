@@ -32,11 +32,19 @@ from ..spec.pointer import tokens
 from . import changes
 from .infer import infer
 from .samples import Evidence, Sample
-from .walk import Instance, Location, Reacher, jsonpath, locate, node_at, resolve
+from .walk import (
+    Instance,
+    Location,
+    Reacher,
+    declaring,
+    jsonpath,
+    locate,
+    node_at,
+    referring,
+)
 
 __all__ = ["Pass"]
 
-_COMPOSITIONS = ("allOf", "anyOf", "oneOf")
 _ROOTS = ("components", "paths", "webhooks")
 
 
@@ -186,53 +194,17 @@ class Pass:
             nodes[holder].undocumented.add(name)
             nodes[holder].samples.add(index)
         elif finding.kind is Kind.MISSING_FIELD:
-            for declaring in self._declaring(holder, name):
-                nodes[declaring].missing.add(name)
-                nodes[declaring].samples.add(index)
+            for where in declaring(self.document, holder, name):
+                nodes[where].missing.add(name)
+                nodes[where].samples.add(index)
         elif finding.kind in (Kind.TYPE_MISMATCH, Kind.UNEXPECTED_NULL):
             # A property that is a $ref widens where it stands, not in the shared component.
-            referrer = self._referrer(media, finding.path)
+            referrer = referring(self.document, media, finding.path)
             retyped[referrer or holder].add(index)
         elif finding.kind is Kind.FORMAT_MISMATCH:
             formats[holder].add(index)
         else:
             self.notes.append(_note(sample, finding))
-
-    def _referrer(self, media: Location, pointer: str) -> Location | None:
-        """The $ref property a body pointer reaches through properties and items, if any."""
-        location = media
-        for token in tokens(pointer):
-            _, node = resolve(self.document, location)
-            properties = node.get("properties") if isinstance(node, Mapping) else None
-            if isinstance(properties, Mapping) and token in properties:
-                location = (*resolve(self.document, location)[0], "properties", token)
-            elif token.isdigit() and isinstance(node, Mapping) and "items" in node:
-                location = (*resolve(self.document, location)[0], "items")
-            else:
-                return None
-        node = node_at(self.document, location)
-        return location if isinstance(node, Mapping) and "$ref" in node else None
-
-    def _declaring(self, holder: Location, name: str) -> list[Location]:
-        """The nodes at or under ``holder`` whose own properties declare ``name``."""
-        found: list[Location] = []
-        stack, seen = [holder], set()
-        while stack:
-            location = stack.pop()
-            node = node_at(self.document, location)
-            while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-                location = locate(self.document, node["$ref"][1:])
-                node = node_at(self.document, location)
-            if location in seen or not isinstance(node, Mapping):
-                continue
-            seen.add(location)
-            if name in (node.get("properties") or {}):
-                found.append(location)
-                continue
-            for keyword in _COMPOSITIONS:
-                for i in range(len(node.get(keyword) or ())):
-                    stack.append((*location, keyword, i))
-        return sorted(found, key=repr)
 
     def _evidence(self, indices: set[int] | list[int]) -> Evidence:
         return Evidence.of(self.samples[i] for i in sorted(set(indices)))

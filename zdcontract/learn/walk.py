@@ -16,7 +16,17 @@ from typing import Any
 
 from ..spec.pointer import escape, tokens
 
-__all__ = ["Instance", "Location", "Reacher", "jsonpath", "locate", "node_at", "resolve"]
+__all__ = [
+    "Instance",
+    "Location",
+    "Reacher",
+    "declaring",
+    "jsonpath",
+    "locate",
+    "node_at",
+    "referring",
+    "resolve",
+]
 
 Location = tuple[str | int, ...]
 
@@ -154,6 +164,43 @@ class Reacher:
                 stack.extend(
                     ((*at, "items"), f"{where}/{i}", item) for i, item in enumerate(current)
                 )
+
+
+def referring(document: Any, schema: Location, pointer: str) -> Location | None:
+    """The ``$ref`` property a body pointer reaches through properties and items, if any.
+
+    A null where a $ref'd object is expected widens at that property, not in the component
+    that other places share.
+    """
+    location = schema
+    for token in tokens(pointer):
+        at, node = _resolve(document, location)
+        properties = node.get("properties") if isinstance(node, Mapping) else None
+        if isinstance(properties, Mapping) and token in properties:
+            location = (*at, "properties", token)
+        elif token.isdigit() and isinstance(node, Mapping) and "items" in node:
+            location = (*at, "items")
+        else:
+            return None
+    node = node_at(document, location)
+    return location if isinstance(node, Mapping) and "$ref" in node else None
+
+
+def declaring(document: Any, holder: Location, name: str) -> list[Location]:
+    """The nodes at or under ``holder`` (through compositions) that declare property ``name``."""
+    found: list[Location] = []
+    stack, seen = [holder], set()
+    while stack:
+        location, node = _resolve(document, stack.pop())
+        if location in seen or not isinstance(node, Mapping):
+            continue
+        seen.add(location)
+        if name in (node.get("properties") or {}):
+            found.append(location)
+            continue
+        for keyword in _COMPOSITIONS:
+            stack.extend((*location, keyword, i) for i in range(len(node.get(keyword) or ())))
+    return sorted(found, key=repr)
 
 
 def _children(at: Location, node: Any) -> Iterator[Location]:
