@@ -114,7 +114,7 @@ def test_the_spec_names_its_overlay(zd_spec):
 def test_zd_overlay_applies_overlays_to_the_spec(pytester: pytest.Pytester) -> None:
     from zdcontract.spec.loader import shipped_overlay_path
 
-    pytester.makepyfile(test_overlay=OVERLAY_TESTS)
+    pytester.makepyfile(test_served_contract=OVERLAY_TESTS)
     published = pytester.runpytest()
     published.assert_outcomes(failed=2)
     published.stdout.fnmatch_lines(["warning*missing-field*", "warning*undocumented-field*"])
