@@ -171,3 +171,24 @@ def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
     options = "host port seed activities profile auth-token auth-email rate-limit drift fault"
     for option in [*options.split(), "count-total", "public-url"]:
         assert f"--{option}" in help_text
+
+
+@pytest.mark.slow
+def test_serves_the_contract_it_is_described_by(run_mock: RunMock) -> None:
+    from zdcontract.spec import load_spec
+
+    overlay = ROOT / "spec" / "zendesk-observed.overlay.yaml"
+    port = free_port()
+    process = run_mock("--port", str(port), "--overlay", str(overlay))
+    stdout = Lines(process.stdout)
+    url = f"http://127.0.0.1:{port}"
+    assert stdout.next().startswith(f"zdcontract mock serving {url}")
+    assert stdout.next() == (
+        f"zdcontract mock contract {url}/openapi.json "
+        "(the bundled spec + zendesk-observed.overlay.yaml)"
+    )
+    served = requests.get(f"{url}/openapi.json", timeout=10)
+    assert served.status_code == 200
+    assert served.json() == load_spec(None, [overlay]).document
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0

@@ -119,3 +119,28 @@ def test_ini_settings_apply_and_the_command_line_wins(pytester: pytest.Pytester)
     )
     overridden = pytester.runpytest("--collect-only", "--zd-seed", "8", "-p", "no:cacheprovider")
     overridden.stdout.fnmatch_lines(["zdcontract target: *, seed 8 (reproduce with --zd-seed 8)"])
+
+
+OVERLAY_TESTS = """
+def test_a_cursor_page_conforms(zd_client, zd_validate):
+    response = zd_client.get("/api/v2/activities.json", params={"page[size]": 2})
+    assert response.status == 200
+    assert [(f.kind.value, f.path) for f in zd_validate(response)] == []
+
+
+def test_the_spec_names_its_overlay(zd_spec):
+    assert zd_spec.source == "the bundled spec + zendesk-observed.overlay.yaml"
+"""
+
+
+def test_zd_overlay_applies_overlays_to_the_spec(pytester: pytest.Pytester) -> None:
+    from zdcontract.spec.loader import shipped_overlay_path
+
+    pytester.makepyfile(test_served_contract=OVERLAY_TESTS)
+    published = pytester.runpytest()
+    published.assert_outcomes(failed=2)
+    published.stdout.fnmatch_lines(["warning*missing-field*", "warning*undocumented-field*"])
+    result = pytester.runpytest("--zd-overlay", str(shipped_overlay_path()))
+    result.assert_outcomes(passed=2)
+    pytester.makeini(f"[pytest]\nzd_overlay = {shipped_overlay_path()}\n")
+    pytester.runpytest().assert_outcomes(passed=2)

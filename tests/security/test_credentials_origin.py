@@ -79,8 +79,11 @@ def exact_origin(link: str, host: str, port: int) -> bool:
 
 
 def plain(link: str, host: str, port: int) -> bool:
-    """A link nobody reads two ways: it must reach the target, with the credentials."""
-    simple = r"(/[A-Za-z0-9._%/=&-]*(\?[A-Za-z0-9._%=&-]*)?)"
+    """A link nobody reads two ways: it must reach the target, with the credentials.
+
+    Not ``//host/x``: that is a reference to another authority (RFC 3986 §4.2), not a path.
+    """
+    simple = r"(/(?!/)[A-Za-z0-9._%/=&-]*(\?[A-Za-z0-9._%=&-]*)?)"
     return re.fullmatch(rf"(http://{re.escape(host)}:{port})?{simple}", link) is not None
 
 

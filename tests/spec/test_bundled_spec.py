@@ -178,13 +178,16 @@ def test_the_wheel_ships_the_spec(tmp_path: Path) -> None:
     [wheel] = tmp_path.glob("zdcontract-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         shipped = archive.read("zdcontract/_bundled/activities.yaml")
+        overlay = archive.read("zdcontract/_bundled/zendesk-observed.overlay.yaml")
         names = archive.namelist()
     assert shipped == (ROOT / "spec" / "activities.yaml").read_bytes()
+    assert overlay == (ROOT / "spec" / "zendesk-observed.overlay.yaml").read_bytes()
     assert any(name.endswith("entry_points.txt") for name in names)
     # package data the installed tool reads at run time
     for data in (
         "reports/report.schema.json",
         "reports/templates/report.html.j2",
         "monitor/known/zendesk.json",
+        "spec/overlay-1.0.schema.yaml",
     ):
         assert f"zdcontract/{data}" in names

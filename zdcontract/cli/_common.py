@@ -23,10 +23,13 @@ __all__ = [
     "SETTINGS_FILE_META",
     "exit_code_for",
     "fail_on_option",
+    "overlay_option",
     "read_input",
     "severity_threshold",
     "spec_in_use",
     "user_spec",
+    "warn_about",
+    "write_output",
 ]
 
 FAIL_ON = ("breaking", "warning", "info", "never")
@@ -38,16 +41,18 @@ def _debugging() -> bool:
     return bool(os.environ.get("ZDCONTRACT_DEBUG"))
 
 
-def user_spec(path: str | None) -> Spec:
-    """The spec at ``path`` (bundled when None); whatever is wrong with it is a SpecError.
+def user_spec(path: str | None, overlays: Sequence[str] = (), *, strict: bool = False) -> Spec:
+    """The spec at ``path`` (bundled when None) with ``overlays`` applied; a SpecError if broken.
 
     The spec layer reports what it knows to look for (unreadable, not YAML, not OpenAPI,
-    dangling refs); a document that breaks the reader in another way (nested too deeply,
-    say) is still the user's document, and one line about it.
+    dangling refs, overlays that are not Overlay 1.0); a document that breaks the reader in
+    another way (nested too deeply, say) is still the user's document, and one line about it.
     """
     source = path if path is not None else "the bundled spec"
+    if overlays:
+        source += " with " + ", ".join(overlays)
     try:
-        return load_spec(path)
+        return load_spec(path, overlays, strict_overlays=strict)
     except ZdContractError:
         raise
     except (RecursionError, MemoryError):
@@ -84,6 +89,42 @@ def _describe(exc: BaseException) -> str:
     if len(text) > 200:
         text = text[:197] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def overlay_option(
+    help_text: str = "Apply this Overlay 1.0 document to the spec (repeatable, in order)",
+) -> Callable[[F], F]:
+    """``--overlay FILE`` (repeatable): overlays applied to the spec when it is loaded."""
+    return click.option(
+        "--overlay",
+        "overlays",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        metavar="FILE",
+        help=help_text,
+    )
+
+
+def warn_about(spec: Spec) -> None:
+    """Print what loading the spec had to say (overlay actions that matched nothing)."""
+    for line in spec.warnings:
+        click.echo(f"zdcontract: warning: {line}", err=True)
+
+
+def write_output(name: str, text: str) -> str | None:
+    """Write ``text`` to the file ``name`` atomically, or to stdout for ``-``.
+
+    Returns the path written (None for stdout); UsageError (one line) when it cannot be.
+    """
+    if name == "-":
+        click.echo(text, nl=False)
+        return None
+    from ..reports._atomic import atomic_write_text
+
+    try:
+        return str(atomic_write_text(name, text))
+    except OSError as exc:
+        raise UsageError(f"cannot write {name}: {exc.strerror or exc}") from None
 
 
 def fail_on_option(default: str = "warning") -> Callable[[F], F]:

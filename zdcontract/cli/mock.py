@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 
 import click
+import orjson
 
+from ..mock.app import CONTRACT_PATH
 from ..mock.config import MAX_ACTIVITIES, MockConfig, Profile
 from ..mock.server import MockServer, serve
+from ._common import overlay_option, user_spec, warn_about
 from ._mock_options import drift_callback, fault_callback, mock_syntax
 
 __all__ = ["mock"]
@@ -71,6 +74,13 @@ __all__ = ["mock"]
     help="Inject a fault, e.g. status:503@0.2 (syntax below; repeatable)",
 )
 @click.option("--public-url", metavar="URL", help="Base URL written into links and urls")
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False),
+    help=f"OpenAPI document served at {CONTRACT_PATH} (default: the bundled spec)",
+)
+@overlay_option(f"Apply this Overlay 1.0 document to the spec served at {CONTRACT_PATH}")
 def mock(
     host: str,
     port: int,
@@ -84,8 +94,16 @@ def mock(
     drift: tuple[str, ...],
     faults: tuple[str, ...],
     public_url: str | None,
+    spec_path: str | None,
+    overlays: tuple[str, ...],
 ) -> None:
-    """Serve a mock Zendesk Activity Stream API, logging one line per request."""
+    """Serve a mock Zendesk Activity Stream API, logging one line per request.
+
+    The mock also serves the OpenAPI document it is described by at /openapi.json: the
+    bundled spec (or --spec) with every --overlay applied, for other tools to read.
+    """
+    contract = user_spec(spec_path, overlays)
+    warn_about(contract)
     config = MockConfig(
         host=host,
         port=port,
@@ -99,6 +117,7 @@ def mock(
         drift=drift,
         faults=faults,
         public_url=public_url,
+        contract=orjson.dumps(dict(contract.document)),
     )
 
     def announce(server: MockServer) -> None:
@@ -106,5 +125,7 @@ def mock(
             f"zdcontract mock serving {server.url} (profile {config.profile}, "
             f"{config.activities} activities, seed {config.seed})"
         )
+        if spec_path or overlays:
+            click.echo(f"zdcontract mock contract {server.url}{CONTRACT_PATH} ({contract.source})")
 
     serve(config, access_log=sys.stdout, on_ready=announce)

@@ -29,7 +29,7 @@ from ..runner.config import (
 )
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
-from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec
+from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec, warn_about
 from ._mock_options import drift_callback, fault_callback, mock_syntax
 from ._signals import deferred
 from ._terminal import print_summary
@@ -194,6 +194,14 @@ class _Bar:
 )
 @click.option(
     "--spec", "spec", envvar=f"{ENV_PREFIX}_SPEC", help="OpenAPI document (default: bundled)"
+)
+@click.option(
+    "--overlay",
+    "overlays",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Apply this Overlay 1.0 document to the spec (repeatable, in order)",
 )
 @click.option(
     "--max-examples",
@@ -366,6 +374,7 @@ def run(**options: Any) -> None:
         base_url=options["base_url"],
         subdomain=options["subdomain"],
         spec_path=options["spec"],
+        overlays=tuple(options["overlays"]),
         max_examples=options["max_examples"],
         seed=options["seed"],
         fail_on=options["fail_on"],
@@ -395,7 +404,9 @@ def run(**options: Any) -> None:
     )
     # A spec or an operation the run cannot use is one line, before the run announces itself
     # (load_spec caches: the run below reads the same document again for free).
-    spec = user_spec(config.spec_path) if config.spec_path else load_spec()
+    users = config.spec_path or config.overlays
+    spec = user_spec(config.spec_path, config.overlays) if users else load_spec()
+    warn_about(spec)
     for name in config.operations:
         spec.operation(name)
     baseline = select_baseline(monitor, live=config.live, profile=config.profile)
@@ -432,7 +443,7 @@ def run(**options: Any) -> None:
             recorder = None
             if options["record"]:
                 recorder = running.enter_context(HarRecorder(options["record"], secrets=secrets))
-            with spec_in_use(config.spec_path, "the run's responses"):
+            with spec_in_use(spec.source if users else None, "the run's responses"):
                 result = run_contract(
                     config,
                     _Bar(bar),

@@ -9,7 +9,15 @@ import click
 from ..drift import DriftValidator, Finding
 from ..drift.findings import WHOLE_RESPONSE, safe_text
 from ..files import check_input_file
-from ._common import exit_code_for, fail_on_option, read_input, spec_in_use, user_spec
+from ._common import (
+    exit_code_for,
+    fail_on_option,
+    overlay_option,
+    read_input,
+    spec_in_use,
+    user_spec,
+    warn_about,
+)
 
 __all__ = ["render_text", "validate"]
 
@@ -45,6 +53,7 @@ __all__ = ["render_text", "validate"]
     type=click.Path(dir_okay=False),
     help="OpenAPI document to validate against (default: the bundled spec)",
 )
+@overlay_option()
 @click.option(
     "--format",
     "fmt",
@@ -63,6 +72,7 @@ def validate(
     status: int,
     content_type: str,
     spec_path: str | None,
+    overlays: tuple[str, ...],
     fmt: str,
     fail_on: str,
 ) -> None:
@@ -75,19 +85,21 @@ def validate(
     if har_file is not None:
         if body_file is not None or operation is not None or url is not None:
             raise click.UsageError("--har replaces BODY_FILE, --operation and --url")
-        _replay(har_file, spec_path, fmt, fail_on)
+        _replay(har_file, spec_path, overlays, fmt, fail_on)
         return
     if body_file is None:
         raise click.UsageError("give BODY_FILE (or - for stdin), or --har FILE")
     if (operation is None) == (url is None):
         raise click.UsageError("give exactly one of --operation and --url")
-    validator = DriftValidator(user_spec(spec_path))
+    spec = user_spec(spec_path, overlays)
+    warn_about(spec)
+    validator = DriftValidator(spec)
     if operation is not None:
         operation = validator.spec.operation(operation).operation_id
     else:
         operation = validator.spec.match(method, str(url)).operation_id
     body = read_input(body_file)
-    with spec_in_use(spec_path, f"{operation} {status} responses"):
+    with spec_in_use(_users(spec_path, overlays), f"{operation} {status} responses"):
         findings = validator.validate(
             body, operation=operation, status=status, content_type=content_type
         )
@@ -98,13 +110,24 @@ def validate(
     click.get_current_context().exit(exit_code_for(findings, fail_on))
 
 
-def _replay(har_file: str, spec_path: str | None, fmt: str, fail_on: str) -> None:
+def _users(spec_path: str | None, overlays: tuple[str, ...]) -> str | None:
+    """The user's documents, if any: what to blame when validation breaks on them."""
+    if spec_path is None and not overlays:
+        return None
+    return " + ".join([spec_path or "the bundled spec", *overlays])
+
+
+def _replay(
+    har_file: str, spec_path: str | None, overlays: tuple[str, ...], fmt: str, fail_on: str
+) -> None:
     from ..monitor.har import replay_har  # the streaming parser only when replaying
 
     # A FIFO or a device would block the replay or never end: refused before it starts.
     check_input_file(har_file, "HAR file")
-    validator = DriftValidator(user_spec(spec_path))
-    with spec_in_use(spec_path, f"the responses of {har_file}"):
+    spec = user_spec(spec_path, overlays)
+    warn_about(spec)
+    validator = DriftValidator(spec)
+    with spec_in_use(_users(spec_path, overlays), f"the responses of {har_file}"):
         summary = replay_har(har_file, validator)
     findings = summary.findings
     if fmt == "json":

@@ -29,6 +29,8 @@ never "drift" here, so the findings are the reference's by construction.
 4. ``format: date-time`` is the one format checked: jsonschema-rs accepts leap seconds and
    year 0000, which openapi-core's checker (rfc3339-validator) rejects, so a pattern
    encoding that checker's grammar joins the format on the fast schema only.
+   Formats openapi-core does not check at all (``uri`` unless rfc3987 is installed) are
+   annotations to it and are left out of the fast schema.
 
 A body that holds 1, 2 and the stack headroom but fails 3 is drifted, and the reference
 must explain it. ``FastCheck.examine`` then also says where the reference needs to look:
@@ -53,6 +55,7 @@ from typing import Any, Final
 import jsonschema_rs
 import orjson
 
+from ._openapi_core import asserted_formats
 from .decode import has_stack_room
 
 __all__ = ["CLEAN", "DATE_TIME_GUARD", "FastCheck", "Narrowing", "fast_check"]
@@ -232,6 +235,7 @@ def fast_check(strict: Any) -> FastCheck | None:
         return None
     schema = copy.deepcopy(strict)
     _guard_date_times(schema)
+    _drop_annotation_formats(schema)
     try:
         return FastCheck(schema)
     except Exception:  # a schema jsonschema-rs cannot compile simply has no fast path
@@ -254,7 +258,7 @@ def _covered(node: Any) -> bool:
             if not isinstance(value, list) or not all(_covered(v) for v in value):
                 return False
         elif key == "format":
-            if value not in _FORMATS:
+            if value not in _FORMATS and value in asserted_formats():
                 return False
         elif key in ("enum", "const"):
             if not _free_of_numbers(value):
@@ -273,6 +277,22 @@ def _free_of_numbers(value: Any) -> bool:
     if isinstance(value, Mapping):
         return all(_free_of_numbers(v) for v in value.values())
     return False
+
+
+def _drop_annotation_formats(node: Any) -> None:
+    """Remove the formats the reference does not check (``uri`` without rfc3987...).
+
+    To openapi-core they are annotations; jsonschema-rs would assert them, rejecting bodies
+    the reference accepts and sending them down the slow path for nothing.
+    """
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str) and node["format"] not in _FORMATS:
+            del node["format"]
+        for value in node.values():
+            _drop_annotation_formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_annotation_formats(value)
 
 
 def _guard_date_times(node: Any) -> None:

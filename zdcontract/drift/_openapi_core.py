@@ -15,9 +15,23 @@ bodies clean without it, so a replay of conforming responses never loads it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
-__all__ = ["CoreValidator"]
+__all__ = ["CoreValidator", "asserted_formats"]
+
+
+@cache
+def asserted_formats() -> frozenset[str]:
+    """The formats openapi-core's schema validators check (any other is an annotation).
+
+    ``uri`` is checked only when rfc3987 is installed, so the answer depends on the machine.
+    """
+    from openapi_schema_validator import OAS30ReadValidator, OAS31Validator
+
+    return frozenset(OAS30ReadValidator.FORMAT_CHECKER.checkers) | frozenset(
+        OAS31Validator.FORMAT_CHECKER.checkers
+    )
 
 
 class CoreValidator:

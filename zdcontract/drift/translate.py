@@ -240,6 +240,20 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
                 json_type(instance[name]),
                 where,
             )
+    elif keyword is None and error.schema is False:
+        # A ``false`` schema under ``properties``: the field must be absent here (a shape of
+        # an anyOf that does not have it). jsonschema reports it at the object, without the
+        # property's name, so the name is read back from the schema and the object.
+        name = _false_property(error, root)
+        pointer_ = at if name is None else f"{at}/{escape(_key(name))}"
+        yield Issue(
+            Kind.UNDOCUMENTED_FIELD,
+            pointer_,
+            f"field '{_key(name)}' is not allowed here" if name else "a field is not allowed here",
+            "absent",
+            json_type(instance),
+            where,
+        )
     elif keyword == "format":
         yield Issue(
             Kind.FORMAT_MISMATCH,
@@ -261,6 +275,46 @@ def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
         )
 
 
+def _false_property(error: Any, root: Any) -> str | None:
+    """Which property declared ``false`` an error is about (None when it cannot be told)."""
+    schema_path = list(error.absolute_schema_path)
+    if not schema_path or schema_path[-1] != "properties":
+        return None
+    node = root
+    for token in schema_path:
+        try:
+            node = node[token]
+        except (KeyError, IndexError, TypeError):
+            return None
+    candidates = [k for k, v in node.items() if v is False] if isinstance(node, Mapping) else []
+    if len(candidates) == 1:
+        return str(candidates[0])
+    holder = _holder(error)
+    if isinstance(holder, Mapping):
+        for name in candidates:
+            if name in holder and holder[name] is error.instance:
+                return str(name)
+    return None
+
+
+def _holder(error: Any) -> Any:
+    """The instance at an error's path, read from the nearest enclosing error's instance."""
+    path = list(error.absolute_path)
+    parent = error.parent
+    while parent is not None:
+        above = list(parent.absolute_path)
+        if path[: len(above)] == above:
+            node = parent.instance
+            try:
+                for token in path[len(above) :]:
+                    node = node[token]
+            except (KeyError, IndexError, TypeError):
+                return None
+            return node
+        parent = parent.parent
+    return None
+
+
 def _undeclared(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[str]:
     declared = schema.get("properties") or {}
     patterns = [re.compile(p) for p in schema.get("patternProperties") or ()]
@@ -270,13 +324,28 @@ def _undeclared(instance: Mapping[str, Any], schema: Mapping[str, Any]) -> list[
 
 
 def _best_branch(error: Any, root: Any) -> Iterator[Issue]:
-    """The issues of the branch that fits the data best (fewest issues; first on a tie)."""
+    """The issues of the branch that fits the data best.
+
+    That is the branch that forbids fewest of the fields the data has (a field declared
+    ``false``: the branch is a shape without it), then the one with fewest issues, the
+    first on a tie. An object that has a field is better explained by the shape that has
+    it, even when its value is wrong in two places, than by a shape that has no such field.
+    """
     branches: dict[int, list[Any]] = {}
     for sub in error.context:
         branches.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
     best: list[Issue] | None = None
+    best_key: tuple[int, int] | None = None
     for index in sorted(branches):
         issues = list(_translate_all(branches[index], root))
-        if best is None or len(issues) < len(best):
-            best = issues
+        key = (sum(1 for issue in issues if _forbidden(issue)), len(issues))
+        if best_key is None or key < best_key:
+            best, best_key = issues, key
     yield from best or ()
+
+
+def _forbidden(issue: Issue) -> bool:
+    """Whether an issue is a field a shape declares ``false`` (see _false_property)."""
+    return issue.kind is Kind.UNDOCUMENTED_FIELD and bool(
+        issue.schema_path and issue.schema_path.endswith("/properties")
+    )

@@ -23,7 +23,10 @@ from .ratelimit import RateLimiter
 from .responses import Responder
 from .state import ActivityStore
 
-__all__ = ["MockApp", "SeenRequest", "create_app"]
+__all__ = ["CONTRACT_PATH", "MockApp", "SeenRequest", "create_app"]
+
+#: Where the mock serves its OpenAPI document when it is given one (``zdcontract mock``).
+CONTRACT_PATH = "/openapi.json"
 
 
 class SeenRequest(NamedTuple):
@@ -90,6 +93,9 @@ class MockApp:
 
     def respond(self, request: Request) -> Reply:
         """The reply to ``request``, drift and faults included, before delivery."""
+        if self.config.contract is not None and request.path == CONTRACT_PATH:
+            # The description of the API, not the API: no limits, auth, drift or faults.
+            return Reply(body=self.config.contract)
         state = self._limiter.hit() if self._limiter is not None else None
         try:
             if state is not None and state.exceeded:

@@ -46,6 +46,9 @@ class MockConfig:
     faults: Sequence[str] = ()
     public_url: str | None = None  # base of every URL in bodies (default: the bound address)
     now: datetime | None = None  # the dataset's "now" (default: the current second)
+    # The OpenAPI document (JSON) served at /openapi.json: the contract the mock is
+    # described by, overlays applied. None: no such route, as on the real API.
+    contract: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         try:

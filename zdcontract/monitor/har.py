@@ -34,6 +34,7 @@ class HarEntry:
     status: int
     content_type: str | None
     body: bytes | None  # None: the export did not capture the body
+    started: str | None = None  # startedDateTime, as the export wrote it
 
 
 @dataclass(slots=True)
@@ -138,6 +139,7 @@ def _entry(index: int, raw: Any) -> HarEntry:
         status=status,
         content_type=header or (str(content["mimeType"]) if content.get("mimeType") else None),
         body=_body(content),
+        started=str(raw["startedDateTime"]) if raw.get("startedDateTime") else None,
     )
 
 

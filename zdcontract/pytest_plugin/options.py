@@ -90,6 +90,15 @@ def add_options(parser: pytest.Parser) -> None:
         extra: dict[str, object] = {"metavar": metavar} if metavar else {"choices": FAIL_ON}
         group.addoption(flag, dest=dest, default=None, help=text, **extra)
         parser.addini(dest, text, type="string", default="")
+    group.addoption(
+        "--zd-overlay",
+        action="append",
+        dest="zd_overlay",
+        default=None,
+        metavar="FILE",
+        help="Apply this Overlay 1.0 document to the spec (repeatable, in order)",
+    )
+    parser.addini("zd_overlay", "Overlay 1.0 documents applied to the spec", type="paths")
     for name, kind, text in _INI_ONLY:
         parser.addini(name, text, type=kind, default=[] if kind == "linelist" else "")  # type: ignore[arg-type]
 
@@ -101,6 +110,7 @@ class Options:
     contract: bool = False
     base_url: str | None = None
     spec: str | None = None
+    overlays: tuple[str, ...] = ()
     report: Path | None = None
     report_dir: bool = False  # --zd-report names a directory (else the JSON file)
     report_formats: tuple[str, ...] = ("json",)
@@ -183,6 +193,7 @@ class Options:
             contract=bool(config.getoption("zd_contract") or config.getini("zd_contract")),
             base_url=base_url.rstrip("/") if base_url else None,
             spec=str(reader.path("zd_spec")) if reader.path("zd_spec") else None,
+            overlays=_overlays(config),
             report=report,
             report_dir=bool(directory),
             report_formats=tuple(dict.fromkeys(report_formats)) or ("json",),
@@ -303,3 +314,12 @@ def _flag(name: str) -> str:
     if any(dest == name for _, dest, _, _ in _FLAGS):
         return "--" + name.replace("_", "-")
     return name
+
+
+def _overlays(config: pytest.Config) -> tuple[str, ...]:
+    """--zd-overlay (relative to the invocation directory), else the ini's (to the ini file)."""
+    given = config.getoption("zd_overlay")
+    if given:
+        base = config.invocation_params.dir
+        return tuple(str(base / Path(name).expanduser()) for name in given)
+    return tuple(str(path) for path in config.getini("zd_overlay"))

@@ -99,7 +99,7 @@ class ZdContractPlugin:
             from ..drift import DriftValidator
             from ..spec import load_spec
 
-            self._validator = DriftValidator(load_spec(self.options.spec))
+            self._validator = DriftValidator(load_spec(self.options.spec, self.options.overlays))
         return self._validator
 
     def _choose_baseline(self) -> Baseline | None:

@@ -96,6 +96,7 @@ class RunConfig:
     base_url: str | None = None
     subdomain: str | None = None
     spec_path: str | None = None
+    overlays: tuple[str, ...] = ()  # Overlay 1.0 documents applied to the spec, in order
     max_examples: int = 25
     seed: int | None = None
     fail_on: str = "warning"

@@ -115,7 +115,7 @@ def run(
         on_seed(seed)
     stop = stop or threading.Event()
     progress = progress or _Silent()
-    spec = load_spec(config.spec_path)
+    spec = load_spec(config.spec_path, config.overlays)
     for name in config.operations:
         spec.operation(name)  # an unknown operation is a UsageError now, not later
     started, clock = datetime.now(UTC), time.monotonic()

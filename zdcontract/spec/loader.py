@@ -7,9 +7,8 @@ checks that it can be used at all, and answers "which operation is this call?".
 from __future__ import annotations
 
 import difflib
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,16 +16,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
 from ..errors import SpecError, UsageError
-from ..files import read_input_file
-from ._yaml import load_yaml
+from ._read import MAX_EXPANDED_NODES, read_document
 from .pointer import pointer, resolve
 
-__all__ = ["BUNDLED_SPEC_NAME", "Operation", "Spec", "bundled_spec_path", "load_spec"]
+__all__ = [
+    "BUNDLED_SPEC_NAME",
+    "MAX_EXPANDED_NODES",
+    "SHIPPED_OVERLAY_NAME",
+    "Operation",
+    "Spec",
+    "bundled_spec_path",
+    "load_spec",
+    "read_document",
+    "shipped_overlay_path",
+]
 
 BUNDLED_SPEC_NAME = "activities.yaml"
+SHIPPED_OVERLAY_NAME = "zendesk-observed.overlay.yaml"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -36,6 +43,14 @@ def bundled_spec_path() -> Path:
     if packaged.is_file():
         return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "spec" / BUNDLED_SPEC_NAME
+
+
+def shipped_overlay_path() -> Path:
+    """Where the shipped Zendesk overlay (the contract as the live API serves it) lives."""
+    packaged = resources.files("zdcontract") / "_bundled" / SHIPPED_OVERLAY_NAME
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "spec" / SHIPPED_OVERLAY_NAME
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +76,13 @@ class Operation:
 class Spec:
     """An OpenAPI 3.x document with its operations indexed by operationId."""
 
-    def __init__(self, document: Mapping[str, Any], source: str) -> None:
-        """Index ``document``; raises SpecError when it is not a usable OpenAPI 3 document."""
+    def __init__(
+        self, document: Mapping[str, Any], source: str, *, warnings: tuple[str, ...] = ()
+    ) -> None:
+        """Index ``document``; raises SpecError when it is not a usable OpenAPI 3 document.
+
+        ``warnings`` are what loading it had to say (overlay actions that matched nothing).
+        """
         if not isinstance(document, Mapping):
             raise SpecError(
                 f"spec {source} is not an OpenAPI document (top level is not a mapping)"
@@ -73,6 +93,7 @@ class Spec:
             raise SpecError(f"spec {source} is not an OpenAPI 3.0 or 3.1 document ({found})")
         self.document = document
         self.source = source
+        self.warnings = warnings
         self.version = version
         self.operations: dict[str, Operation] = {}
         for operation in self._iter_operations():
@@ -217,79 +238,44 @@ def _refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
             stack.extend((value, f"{at}/{i}") for i, value in enumerate(current))
 
 
-def read_document(path: str | Path) -> Any:
-    """Read a YAML or JSON file into plain data; SpecError with one line on any failure."""
-    source = str(path)
-    try:
-        # A regular file only (a FIFO would block, a device never end), of a bounded size.
-        raw = read_input_file(path, "spec", MAX_SPEC_BYTES)
-    except UsageError as exc:
-        raise SpecError(exc.message) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SpecError(f"cannot read spec {source}: not UTF-8 text") from None
-    try:
-        document = json.loads(text) if source.endswith(".json") else load_yaml(text)
-    except RecursionError:
-        raise SpecError(f"spec {source} is nested too deeply to read") from None
-    except json.JSONDecodeError as exc:
-        raise SpecError(f"spec {source} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"spec {source} is not valid YAML: {where}{problem}") from None
-    if _expanded_size(document) > MAX_EXPANDED_NODES:
-        raise SpecError(
-            f"spec {source} expands to more than {MAX_EXPANDED_NODES:,} nodes "
-            "(YAML aliases nested like a 'billion laughs' document)"
-        )
-    return document
+def load_spec(
+    path: str | Path | None = None,
+    overlays: Sequence[str | Path] = (),
+    *,
+    strict_overlays: bool = False,
+) -> Spec:
+    """Load a spec (the bundled one when ``path`` is None) with ``overlays`` applied in order.
 
-
-#: Far above any real API description (Zendesk's whole Support API has about 31,000 nodes).
-MAX_EXPANDED_NODES = 5_000_000
-#: The largest spec file read (Zendesk's whole published Support API is 1.2 MB of YAML).
-MAX_SPEC_BYTES = 64 << 20
-
-
-def _expanded_size(document: Any) -> int:
-    """How many nodes ``document`` has once YAML aliases (shared objects) are expanded.
-
-    Counted over distinct containers with memoised sizes, so it costs the size of the
-    file, not of the expansion it measures.
+    Every front-end loads its spec here, so an overlay means the same to all of them. Cached
+    per resolved path, overlay list and modification times: an edited file is read again.
+    An overlay action whose target matches nothing is a warning in ``Spec.warnings``, or a
+    SpecError with ``strict_overlays``.
     """
-    sizes: dict[int, int] = {}
-    stack: list[tuple[Any, bool]] = [(document, False)]
-    while stack:
-        node, done = stack.pop()
-        if not isinstance(node, Mapping | list) or (id(node) in sizes and not done):
-            continue
-        children = list(node.values() if isinstance(node, Mapping) else node)
-        if done:
-            total = 1
-            for child in children:
-                total += sizes.get(id(child), 1) if isinstance(child, Mapping | list) else 1
-            sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
-            continue
-        stack.append((node, True))
-        stack.extend((c, False) for c in children if isinstance(c, Mapping | list))
-    return sizes.get(id(document), 1)
-
-
-def load_spec(path: str | Path | None = None) -> Spec:
-    """Load a spec (the bundled one when ``path`` is None); cached per resolved path."""
     target = Path(path) if path is not None else bundled_spec_path()
+    source = str(path) if path is not None else "the bundled spec"
+    layers = tuple(_file_key(Path(overlay)) for overlay in overlays)
+    return _load_cached(*_file_key(target), source, layers, strict_overlays)
+
+
+def _file_key(path: Path) -> tuple[str, int]:
     try:
-        key = str(target.resolve())
-        mtime = target.stat().st_mtime_ns
+        return str(path.resolve()), path.stat().st_mtime_ns
     except OSError:
-        key, mtime = str(target), 0
-    return _load_cached(key, mtime, str(path) if path is not None else "the bundled spec")
+        return str(path), 0
 
 
 @cache
-def _load_cached(key: str, mtime: int, source: str) -> Spec:
+def _load_cached(
+    key: str, mtime: int, source: str, overlays: tuple[tuple[str, int], ...], strict: bool
+) -> Spec:
     del mtime  # part of the cache key only: an edited file is read again
-    return Spec(read_document(key), source)
+    document = read_document(key)
+    if not overlays:
+        return Spec(document, source)
+    from .overlay import apply_overlays, read_overlay  # JSONPath only when overlays are used
+
+    applied, warnings = apply_overlays(
+        document, [read_overlay(name) for name, _ in overlays], strict=strict
+    )
+    names = " + ".join(Path(name).name for name, _ in overlays)
+    return Spec(applied, f"{source} + {names}", warnings=tuple(warnings))

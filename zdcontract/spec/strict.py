@@ -8,7 +8,8 @@ UserForEndUser]``; free-form maps such as ``user_fields`` trip it), so the stric
 derived node by node instead:
 
 * An object schema with declared ``properties`` gets ``additionalProperties: false`` and
-  every declared property (except ``writeOnly`` ones) in ``required``.
+  every declared property (except ``writeOnly`` ones, and those declared ``false``: must be
+  absent) in ``required``.
 * Free-form objects stay free: ``additionalProperties: true`` or a schema beside their
   properties, ``patternProperties``, or no declared properties at all.
 * Compositions are read as their union: under ``allOf`` the declared fields of all members
@@ -227,7 +228,11 @@ class _Deriver:
         if own and open_:
             return _FREE
         declared = set(own)
-        required = {name for name, child in own.items() if not _write_only(child)}
+        # A property declared ``false`` must be absent (a shape of an anyOf that has no
+        # such field): requiring it too would make the schema unsatisfiable.
+        required = {
+            name for name, child in own.items() if not _write_only(child) and child is not False
+        }
         published = {str(name) for name in node.get("required") or ()}
         where: dict[str, str] = {}
         if at is not None:
