@@ -30,11 +30,11 @@ from typing import Any
 
 from ..spec import Operation, Spec, load_spec
 from ..spec.strict import strict_schema
-from ._envelope import bare_type, match_media_type, openapi_core_picks, response_key
+from ._envelope import Route, openapi_core_picks, response_key, route
 from ._fast import CLEAN, Drifted, FastCheck, fast_check
 from ._narrow import spread
 from ._openapi_core import CoreValidator, body_validator
-from .decode import NO_VALUE, decode_json, is_json_media_type
+from .decode import NO_VALUE, decode_json
 from .findings import (
     MAX_EXAMPLES,
     MAX_TEXT,
@@ -98,6 +98,7 @@ class DriftValidator:
         # operations) costs nothing for the operations never validated.
         self._compiled: dict[str, _Compiled] = {}
         self._documented: dict[str, dict[str, Mapping[str, Any]]] = {}
+        self._routes: dict[tuple[str, int, str | None], Route] = {}
 
     def _compile(self, op: Operation) -> _Compiled:
         compiled = self._compiled.get(op.operation_id)
@@ -157,41 +158,24 @@ class DriftValidator:
         issues = list(self._issues(op, body, status, content_type))
         return self._findings(op.operation_id, issues, status)
 
+    def _route(self, op: Operation, status: int, content_type: str | None) -> Route:
+        """Stages 1 and 2 for one (operation, status, Content-Type): the same every time."""
+        found = self._routes.get((op.operation_id, status, content_type))
+        if found is None:
+            if len(self._routes) >= 1024:  # a client sending ever new Content-Types
+                self._routes.clear()
+            found = route(op.operation_id, self._responses(op), status, content_type)
+            self._routes[(op.operation_id, status, content_type)] = found
+        return found
+
     def _issues(
         self, op: Operation, body: bytes, status: int, content_type: str | None
     ) -> Iterator[Issue]:
-        responses = self._responses(op)
-        key = response_key(responses, status)
-        if key is None:
-            documented = ", ".join(sorted(responses)) or "none"
-            yield Issue(
-                Kind.UNDOCUMENTED_STATUS,
-                "",
-                f"status {status} is not documented for {op.operation_id} "
-                f"(documented: {documented})",
-                documented,
-                str(status),
-            )
+        route = self._route(op, status, content_type)
+        if not route or isinstance(route[0], Issue):
+            yield from route
             return
-        content = responses[key].get("content") or {}
-        if not content:
-            return  # nothing documented about the body
-        received = bare_type(content_type)
-        matched = match_media_type(content, received)
-        if matched is None:
-            shown = received or "no Content-Type"
-            yield Issue(
-                Kind.UNDOCUMENTED_CONTENT_TYPE,
-                "",
-                f"content type {shown} is not documented for {op.operation_id} "
-                f"{status} (documented: {', '.join(content)})",
-                ", ".join(content),
-                shown,
-            )
-            return
-        documented = matched
-        if not is_json_media_type(documented.split(";")[0]):
-            return  # only JSON bodies are validated against schemas
+        key, documented = route
         compiled = self._compile(op)
         schema_key = (op.operation_id, key, documented)
         schemas = compiled.schemas
