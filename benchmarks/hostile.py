@@ -61,7 +61,7 @@ def long_body_har(path: Path, megabytes: int) -> None:
 
 
 def _replay(path: Path) -> tuple[float, float, str]:
-    """Seconds and peak RSS (MiB) of ``zdcontract validate --har PATH``, and its first line."""
+    """CPU seconds and peak RSS (MiB) of ``zdcontract validate --har PATH``, its first line."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": "zdcontract.cli"}
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "peak.json"
@@ -72,7 +72,7 @@ def _replay(path: Path) -> tuple[float, float, str]:
             raise RuntimeError(f"replay of {path.name} failed: {done.stderr[-500:]}")
         measured = json.loads(out.read_text())
     first = (done.stdout.splitlines() or [done.stderr.strip()])[0]
-    return measured["seconds"], measured["peak_kib"] / 1024, first
+    return measured["cpu_seconds"], measured["peak_kib"] / 1024, first
 
 
 def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
