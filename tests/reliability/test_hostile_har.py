@@ -12,11 +12,16 @@ from __future__ import annotations
 import json
 import resource
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 import zendesk_bodies as zb
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reliability._helpers import NO_HANG, Finished, clean_env, run_cli, zd_command
+
+from zdcontract.monitor.har import HarEntry, _body, iter_har
 
 COUNT_URL = "https://acme.zendesk.com/api/v2/activities/count.json"
 LIST_URL = "https://acme.zendesk.com/api/v2/activities.json"
@@ -159,3 +164,117 @@ def test_a_long_body_in_one_entry_replays(tmp_path: Path) -> None:
     done = replay(tmp_path, content)
     assert done.returncode == 0, done.output[-2000:]
     assert "1 entries, 1 validated (ListActivities 1)" in done.stdout.decode()
+
+
+# --- the streaming reader sees what a whole-file parse sees ---------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _expected(raw: object, index: int) -> HarEntry | None:
+    """The entry a whole-file parse makes of ``raw``: fields read as the old reader read
+    them, a field that is an object or an array counting as absent."""
+    if not isinstance(raw, dict):
+        return None
+
+    def part(value: object) -> dict:
+        if not isinstance(value, dict):
+            return {}
+        return {k: v for k, v in value.items() if not isinstance(v, dict | list) or k in NESTED}
+
+    request, response = part(raw.get("request")), part(raw.get("response"))
+    content = part(response.get("content"))
+    try:
+        status = int(response.get("status") or 0)
+    except (TypeError, ValueError, OverflowError):
+        status = 0
+    headers = response.get("headers")
+    header = next(
+        (
+            str(h.get("value"))
+            for h in map(part, headers if isinstance(headers, list) else [])
+            if str(h.get("name") or "").lower() == "content-type"
+        ),
+        None,
+    )
+    mime = content.get("mimeType")
+    fields = {k: content[k] for k in ("text", "encoding", "size") if k in content}
+    fields = {k: v for k, v in fields.items() if not isinstance(v, dict | list)}
+    return HarEntry(
+        index=index,
+        method=str(request.get("method") or "GET"),
+        url=str(request.get("url") or ""),
+        status=status,
+        content_type=header or (str(mime) if mime else None),
+        body=_body(fields),
+    )
+
+
+NESTED = {"headers", "content"}
+
+
+@given(
+    entries=st.lists(
+        st.one_of(
+            _JSON,
+            st.fixed_dictionaries(
+                {
+                    "request": st.dictionaries(
+                        st.sampled_from(["method", "url", "headers"]), _JSON, max_size=3
+                    )
+                    | st.fixed_dictionaries(
+                        {"method": st.sampled_from(["GET", "POST"]), "url": st.just(COUNT_URL)}
+                    ),
+                    "response": st.fixed_dictionaries(
+                        {
+                            "status": st.sampled_from([200, 0, "200", None, 404.0, True]),
+                            "headers": st.lists(
+                                st.fixed_dictionaries(
+                                    {
+                                        "name": st.sampled_from(
+                                            ["Content-Type", "content-type", "X-A"]
+                                        ),
+                                        "value": st.sampled_from(["application/json", "text/html"]),
+                                    }
+                                )
+                                | _JSON,
+                                max_size=3,
+                            ),
+                            "content": st.fixed_dictionaries(
+                                {"mimeType": st.sampled_from(["application/json", ""])},
+                                optional={
+                                    "text": st.text(max_size=20) | _JSON,
+                                    "size": st.sampled_from([0, 10]),
+                                    "encoding": st.just("base64"),
+                                },
+                            ),
+                        }
+                    ),
+                },
+                optional={"_extra": _JSON, "cache": _JSON},
+            ),
+        ),
+        max_size=6,
+    ),
+    pretty=st.booleans(),
+)
+@settings(max_examples=200, deadline=None)
+def test_the_streaming_reader_reads_what_a_whole_parse_reads(
+    entries: list[object], pretty: bool
+) -> None:
+    document = {
+        "pages": [{"x": [1, {"entries": 2}]}],
+        "log": {"version": "1.2", "entries": entries},
+    }
+    text = json.dumps(document, indent=2 if pretty else None)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "h.har"
+        path.write_text(text)
+        read = list(iter_har(path))
+    assert read == [_expected(raw, i) for i, raw in enumerate(entries)]

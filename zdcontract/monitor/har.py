@@ -5,7 +5,8 @@ available) that a small state machine turns into entries, keeping of each only w
 needs: the request line, the status, the Content-Type and the body. One entry is in memory
 at a time and findings are merged as they come, so ten thousand recorded responses cost the
 memory of one. Browser and proxy exports and ``zdcontract run --record`` files are read
-alike.
+alike. A field replay reads (``request.url``, ``response.status``, ``content.text``...) whose
+value is an object or an array counts as absent.
 
 Three properties of ijson's higher-level readers are avoided on purpose, because a HAR is
 someone else's file:
@@ -56,6 +57,7 @@ _WANTED = {
     ("response", "headers", "*", "value"): "header_value",
 }
 _HEADER = ("response", "headers", "*")
+_SECTIONS = frozenset({"request", "response"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -217,16 +219,17 @@ class _Reader:
 
     def _feed(self, events: list[tuple[str, Any]]) -> Iterator[HarEntry | None]:
         """Entries completed by ``events``: each item of log.entries once it closes."""
-        keys, depth, entry = self._keys, self._depth, self._entry
+        keys, depth, entry, inside = self._keys, self._depth, self._entry, self._in_entries
         tracked = len(keys)
-        for event, value in events:
+        for event, value in events:  # the most frequent events first: keys, then strings
             if event == "map_key":
                 if depth < tracked:
                     keys[depth] = value
             elif event == "start_map" or event == "start_array":
                 if depth < 3:
                     self._open(depth, event)
-                elif depth == 3 and self._in_entries:  # an item of log.entries
+                    inside = self._in_entries
+                elif depth == 3 and inside:  # an item of log.entries
                     self.index += 1
                     entry = {} if event == "start_map" else None
                     self._headers = []
@@ -235,22 +238,23 @@ class _Reader:
                     keys[depth] = "*" if event == "start_array" else None
             elif event == "end_map" or event == "end_array":
                 depth -= 1
-                if depth == 3 and self._in_entries:
+                if depth == 3 and inside:
                     yield None if entry is None else self._build(entry)
                     entry = None
-                elif depth == 2 and self._in_entries:
-                    self._in_entries = False
+                elif depth == 2 and inside:
+                    inside = self._in_entries = False
                 elif entry is not None and depth == 6 and tuple(keys[4:7]) == _HEADER:
                     header = self._header
                     self._headers.append((header.get("header_name"), header.get("header_value")))
                     self._header = {}
-            elif depth == 3 and self._in_entries:  # a scalar where an entry should be
+            elif entry is not None:  # a scalar inside an entry: only a few are read
+                if 4 < depth < tracked and keys[4] in _SECTIONS:
+                    name = _WANTED.get(tuple(keys[4 : depth + 1]))
+                    if name is not None:
+                        (self._header if name.startswith("header_") else entry)[name] = value
+            elif depth == 3 and inside:  # a scalar where an entry should be
                 self.index += 1
                 yield None
-            elif entry is not None and depth < tracked:
-                name = _WANTED.get(tuple(keys[4 : depth + 1]))
-                if name is not None:
-                    (self._header if name.startswith("header_") else entry)[name] = value
             elif depth < 3:
                 self._scalar(depth)
         self._depth, self._entry = depth, entry
