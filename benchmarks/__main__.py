@@ -11,13 +11,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import end_to_end, mock_rps, replay, validation
+from . import cold, drift, end_to_end, hostile, mock_rps, plugin, replay, validation
 from ._common import ROOT, Figure, Ratio
 
 SUITES = {
     "validation": validation.run,
+    "drift": drift.run,
+    "cold": cold.run,
     "replay": replay.run,
+    "hostile": hostile.run,
     "end-to-end": end_to_end.run,
+    "plugin": plugin.run,
     "mock": mock_rps.run,
 }
 

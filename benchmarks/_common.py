@@ -18,7 +18,17 @@ SPEC = ROOT / "spec" / "activities.yaml"
 sys.path.insert(0, str(ROOT / "tests"))
 import zendesk_bodies  # noqa: E402
 
-__all__ = ["ROOT", "SPEC", "Figure", "Ratio", "free_port", "median_seconds", "page_body"]
+__all__ = [
+    "ROOT",
+    "SPEC",
+    "Figure",
+    "Ratio",
+    "child_cpu_seconds",
+    "free_port",
+    "median_cpu_seconds",
+    "median_seconds",
+    "page_body",
+]
 
 
 @dataclass(slots=True)
@@ -66,6 +76,33 @@ def median_seconds(call: Callable[[], object], repeat: int, *, warmup: int = 2) 
         call()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def median_cpu_seconds(call: Callable[[], object], repeat: int, *, warmup: int = 2) -> float:
+    """The median CPU time of ``call`` in this process: what other processes on a shared
+    machine take from the wall clock does not count."""
+    for _ in range(warmup):
+        call()
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        call()
+        times.append(time.process_time() - start)
+    return statistics.median(times)
+
+
+def child_cpu_seconds(argv: list[str], **kwargs: Any) -> tuple[float, float, int]:
+    """CPU seconds (user + system) and wall seconds of a child process, and its exit status."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, capture_output=True, check=False, **kwargs)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall, done.returncode
 
 
 def page_body(activities: int = 100) -> bytes:

@@ -1,4 +1,4 @@
-"""Run a module as ``__main__``; record its wall time and this process's peak RSS (VmHWM).
+"""Run a module as ``__main__``; record its wall and CPU time and its peak RSS (VmHWM).
 
 ``python -m benchmarks._peak OUT MODULE [ARGS...]``. Modules named in ``BENCH_PRELOAD``
 (comma-separated) are imported before the clock starts, so that start-up is not counted.
@@ -18,19 +18,21 @@ import time
 from pathlib import Path
 
 
-def _record(out: str, started: float) -> None:
+def _record(out: str, started: float, cpu_started: float) -> None:
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             peak = int(line.split()[1])  # KiB
-            Path(out).write_text(json.dumps({"seconds": seconds, "peak_kib": peak}))
+            measured = {"seconds": seconds, "cpu_seconds": cpu, "peak_kib": peak}
+            Path(out).write_text(json.dumps(measured))
 
 
 def main() -> None:
     out, module, *args = sys.argv[1:]
     for name in filter(None, os.environ.get("BENCH_PRELOAD", "").split(",")):
         importlib.import_module(name)
-    atexit.register(_record, out, time.perf_counter())
+    atexit.register(_record, out, time.perf_counter(), time.process_time())
     sys.argv = [module, *args]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
 

@@ -31,12 +31,22 @@ def test_quick_mode_prints_the_table_and_writes_json(tmp_path: Path) -> None:
         assert name in done.stdout
     result = json.loads(out.read_text())
     assert result["quick"] is True
-    assert {"validation", "replay", "end-to-end", "mock"} <= set(result["details"])
+    suites = {"validation", "drift", "cold", "replay", "hostile", "end-to-end", "plugin", "mock"}
+    assert suites <= set(result["details"])
     ratios = {r["name"]: r for r in result["ratios"]}
     assert ratios["validate_response / schemathesis"]["value"] > 0
     assert any("peak RSS" in name for name in ratios)
     assert any(name.startswith("zdcontract run / st run") for name in ratios)
     assert any(name.startswith("zdcontract mock / prism") for name in ratios)
+    for name in (
+        "validate_response, drifted page / orjson.loads",
+        "first drifted page in a fresh process (ms)",
+        "zdcontract --help / st --help",
+        "pytest --zd-contract -n 2 / serial (wall)",
+    ):
+        assert ratios[name]["value"] > 0, name
+    assert any(name.startswith("zdcontract validate --har / ijson+orjson") for name in ratios)
+    assert any("nested" in name and "peak RSS" in name for name in ratios)
     assert result["markdown"] in done.stdout
 
 

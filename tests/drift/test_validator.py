@@ -305,3 +305,59 @@ def test_findings_serialise_to_plain_json() -> None:
     assert data["path"] == "/activity/verb"
     assert type(finding).from_dict(data) == finding
     assert {finding: 1}[type(finding).from_dict(data)] == 1  # frozen: usable as a dedup key
+
+
+def test_drifted_bodies_are_read_by_the_validator_openapi_core_builds() -> None:
+    """The narrowed path calls openapi-core's body validator directly: the same one.
+
+    openapi-core validates a 3.1 body with the validator its oas31 factory builds (class and
+    format checks); the narrowed path builds it without the rest of openapi-core. If an
+    upgrade changes either, this fails.
+    """
+    from jsonschema_path import SchemaPath
+    from openapi_core.validation.schemas import oas31_schema_validators_factory
+
+    from zdcontract.drift._openapi_core import body_validator
+
+    schema = DriftValidator().strict_schema("ListActivities")
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"body": schema}},
+    }
+    spec = SchemaPath.from_dict(document)
+    theirs = oas31_schema_validators_factory.create(spec, spec / "components" / "schemas" / "body")
+    ours = body_validator(schema)
+    assert type(ours) is type(theirs.validator)
+    assert ours.schema == theirs.validator.schema
+    checks = {name: check[0] for name, check in ours.format_checker.checkers.items()}
+    assert checks == {name: c[0] for name, c in theirs.validator.format_checker.checkers.items()}
+    assert body_validator(json.loads(json.dumps(schema))) is ours  # one per schema, per process
+
+
+def test_every_json_media_type_is_parsed_as_json_by_the_reference() -> None:
+    """openapi-core alone hands an application/problem+json body to the schema as bytes."""
+    schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
+    for media in ("application/json", "application/problem+json", "application/vnd.api+json"):
+        document = {
+            "openapi": "3.1.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {
+                "/things": {
+                    "get": {
+                        "operationId": "ListThings",
+                        "responses": {
+                            "200": {"description": "ok", "content": {media: {"schema": schema}}}
+                        },
+                    }
+                }
+            },
+        }
+        fast = DriftValidator(Spec(document, "inline"))
+        reference = DriftValidator(Spec(document, "inline"), fast=False)
+        expected = {b'{"n": "x"}': {"/n"}, b'{"n": 1, "m": 2}': {"/m"}, b'{"n": 1}': set()}
+        for body, paths in expected.items():
+            found = reference.validate(body, operation="ListThings", content_type=media)
+            assert {f.path for f in found} == paths, (media, found)
+            assert fast.validate(body, operation="ListThings", content_type=media) == found

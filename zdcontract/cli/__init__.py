@@ -1,7 +1,9 @@
 """The ``zdcontract`` command: a thin front-end over the library.
 
 Subcommands are imported only when used, so ``zdcontract --help`` and ``zdcontract validate``
-do not pay for importing schemathesis or the HTTP server. Even click is imported only once
+do not pay for importing schemathesis or the HTTP server: the command list of ``--help``
+comes from a table of one-line summaries (tests/cli hold it equal to each command's own),
+not from importing every command to read its docstring. Even click is imported only once
 ``main()`` has put its signal handlers in place (the group lives in ``_group``).
 """
 
@@ -15,7 +17,7 @@ from typing import Any
 
 from . import _signals
 
-__all__ = ["main"]
+__all__ = ["SUMMARIES", "main"]
 
 # command name -> "module:attribute"
 _COMMANDS = {
@@ -23,6 +25,13 @@ _COMMANDS = {
     "spec": "zdcontract.cli.spec:spec",
     "mock": "zdcontract.cli.mock:mock",
     "run": "zdcontract.cli.run:run",
+}
+# command name -> the first sentence of its help (what ``--help`` lists)
+SUMMARIES = {
+    "validate": "Validate a response body (a file, or - for stdin) against the contract.",
+    "spec": "Inspect, lint, learn and apply OpenAPI documents and overlays.",
+    "mock": "Serve a mock Zendesk Activity Stream API, logging one line per request.",
+    "run": "Run the contract suite against the embedded mock (default) or a live Zendesk.",
 }
 
 

@@ -10,7 +10,7 @@ import click
 
 from .._version import __version__
 from ..errors import ZdContractError
-from . import _COMMANDS, _import_for_good, _importable
+from . import _COMMANDS, SUMMARIES, _import_for_good, _importable
 
 __all__ = ["cli", "report", "run_command"]
 
@@ -18,6 +18,20 @@ __all__ = ["cli", "report", "run_command"]
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(name for name in _COMMANDS if _importable(name))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, as click lays it out, without importing the commands."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        # A stand-in command shortens a summary exactly as the real one shortens its help.
+        rows = [
+            (name, click.Command(name, help=SUMMARIES[name]).get_short_help_str(limit))
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = _COMMANDS.get(cmd_name)

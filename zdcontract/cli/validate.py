@@ -19,7 +19,10 @@ from ._common import (
     warn_about,
 )
 
-__all__ = ["render_text", "validate"]
+#: Exit status of a replay that validated nothing: it must never read as a pass.
+NOT_EXERCISED = 1
+
+__all__ = ["NOT_EXERCISED", "render_text", "validate"]
 
 
 @click.command()
@@ -79,8 +82,12 @@ def validate(
     """Validate a response body (a file, or - for stdin) against the contract.
 
     With --har, validate every response of a HAR file instead, streamed (entries that no
-    operation of the spec serves are counted and skipped). Exit status: 0 when nothing
-    reaches --fail-on, 1 on drift, 2 on bad usage or input.
+    operation of the spec serves are counted and skipped).
+
+    Exit status: 0 when nothing reaches --fail-on, 1 on drift, 2 on bad usage or input. A
+    replay that validated no response at all (an empty HAR, or one whose entries no
+    operation serves) is "not exercised" and exits 1 whatever --fail-on says: it has
+    shown nothing about the contract.
     """
     if har_file is not None:
         if body_file is not None or operation is not None or url is not None:
@@ -135,18 +142,30 @@ def _replay(
             "har": har_file,
             "entries": summary.entries,
             "validated": summary.validated,
-            "skipped": {
-                "unmatched": summary.unmatched,
-                "no_response": summary.no_response,
-                "no_body": summary.no_body,
-            },
+            "exercised": summary.exercised,
+            "skipped": summary.skipped(),
             "operations": dict(sorted(summary.operations.items())),
             "findings": [f.to_dict() for f in findings],
         }
         click.echo(json.dumps(document, indent=2))
+    elif not summary.exercised:
+        why = (
+            "the HAR has no entries"
+            if not summary.entries
+            else "no entry is a response, with a status and a recorded body, "
+            "that an operation of the spec serves"
+        )
+        click.echo(
+            safe_text(
+                f"{har_file}: {summary.describe()}: not exercised: {why}; no response was "
+                "validated, so nothing is known about the contract"
+            )
+        )
     else:
         click.echo(render_text(findings, f"{har_file}: {summary.describe()}"))
-    click.get_current_context().exit(exit_code_for(findings, fail_on))
+    # A replay that validated nothing has passed nothing: never exit 0 for it.
+    code = exit_code_for(findings, fail_on) if summary.exercised else NOT_EXERCISED
+    click.get_current_context().exit(code)
 
 
 def render_text(findings: list[Finding], subject: str) -> str:

@@ -33,32 +33,26 @@ never "drift" here, so the findings are the reference's by construction.
    annotations to it and are left out of the fast schema.
 
 A body that holds 1, 2 and the stack headroom but fails 3 is drifted, and the reference
-must explain it. ``FastCheck.examine`` then also says where the reference needs to look:
-for each array reached from the root through ``properties`` alone (``/activities``,
-``/users``...), the items jsonschema-rs rejects. By 3 applied to the items schema, every
-other item draws no error from the reference, and an item's errors depend on that item
-alone (``items`` descends into each index separately; the arrays and the objects on the way
-to them carry no keyword that looks at the array as a whole). So the reference, run on the
-body with those arrays cut down to their rejected items (``Narrowing.apply``), reports the
-same errors in the same order, at the same paths once the indexes are mapped back
-(``Narrowing.remap``). A 100-activity page whose drift is all at the top level is then
-explained in a millisecond rather than a hundred.
+must explain it. ``FastCheck.examine`` then hands back orjson's reading of it (``Drifted``):
+the strict decoder would find nothing wrong with the bytes (1, 2, 5), so the validator can
+narrow that value (zdcontract.drift._narrow) without decoding the body again.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 import jsonschema_rs
 import orjson
 
+from ._narrow import Planner
 from ._openapi_core import asserted_formats
 from .decode import has_stack_room
 
-__all__ = ["CLEAN", "DATE_TIME_GUARD", "FastCheck", "Narrowing", "fast_check"]
+__all__ = ["CLEAN", "DATE_TIME_GUARD", "Drifted", "FastCheck", "fast_check"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -94,88 +88,47 @@ _ANNOTATIONS = frozenset(
 )
 _FORMATS = frozenset({"date-time"})
 
-# Keywords an object on the way to a narrowed array, and the array itself, may carry: none
-# of them looks at an array's items together (no enum, const, minProperties... whose
-# messages or verdicts would see the cut-down array).
-_PATH_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
-_ARRAY_KEYWORDS = frozenset({"type", "items"})
-
 #: orjson refuses to serialise deeper values; the strict decoder needs one frame a level.
 _MAX_DEPTH = 256
 
 #: The verdict of ``FastCheck.examine`` on a body the reference would report nothing for.
 CLEAN: Final = True
 
-_Path = tuple[str, ...]
-
 
 @dataclass(frozen=True, slots=True)
-class Narrowing:
-    """Where the reference must look in a drifted body: the rejected items of its arrays.
+class Drifted:
+    """A body the reference must explain, as orjson read it (facts 1, 2 and 5 hold)."""
 
-    ``kept`` maps the location of each narrowed array (property names from the root) to the
-    indexes, in order, of the items jsonschema-rs rejects; every other item is proven clean.
-    """
-
-    kept: Mapping[_Path, tuple[int, ...]]
-
-    def apply(self, value: Any) -> Any:
-        """``value`` (the strict decoder's) with each narrowed array cut to its kept items."""
-        trie: dict[str, Any] = {}
-        for path, indexes in self.kept.items():
-            node = trie
-            for key in path[:-1]:
-                node = node.setdefault(key, {})
-            node[path[-1]] = indexes
-        return _cut(value, trie)
-
-    def remap(self, errors: Iterable[Any]) -> None:
-        """Give jsonschema errors found in ``apply``'s value the indexes of the original body.
-
-        Only the top-level errors' paths are changed: a nested (context) error's absolute
-        path runs through its parent's.
-        """
-        for error in errors:
-            path = error.relative_path  # the deque behind ``path`` and ``absolute_path``
-            for location, indexes in self.kept.items():
-                depth = len(location)
-                if len(path) > depth and tuple(list(path)[:depth]) == location:
-                    index = path[depth]
-                    if isinstance(index, int) and 0 <= index < len(indexes):
-                        path[depth] = indexes[index]
-                    break
-
-
-def _cut(value: Any, trie: Mapping[str, Any]) -> Any:
-    cut = dict(value)  # a shallow copy keeps the members' order
-    for key, below in trie.items():
-        child = value[key]
-        cut[key] = [child[i] for i in below] if isinstance(below, tuple) else _cut(child, below)
-    return cut
+    value: Any
 
 
 class FastCheck:
     """A compiled proof that a body is clean under one strict schema."""
 
-    __slots__ = ("_arrays", "_validator")
+    __slots__ = ("_planner", "_validator", "fast_schema")
 
     def __init__(self, fast_schema: Any) -> None:
         """Compile ``fast_schema`` (from ``fast_check``) with format assertion on."""
+        self.fast_schema = fast_schema
         self._validator = jsonschema_rs.validator_for(fast_schema, validate_formats=True)
-        self._arrays = [
-            (path, jsonschema_rs.validator_for(items, validate_formats=True))
-            for path, items in _narrowable_arrays(fast_schema, ())
-        ]
+        self._planner: Planner | None = None
+
+    @property
+    def planner(self) -> Planner:
+        """The readers of this schema's places, for narrowing drifted bodies (built once)."""
+        if self._planner is None:
+            self._planner = Planner(self.fast_schema)
+        return self._planner
 
     def is_clean(self, body: bytes) -> bool:
         """True only if the reference validator would report nothing for ``body``."""
         return self.examine(body) is CLEAN
 
-    def examine(self, body: bytes) -> bool | Narrowing | None:
-        """CLEAN, a Narrowing for a body that only drifts from the schema, or None (unknown).
+    def examine(self, body: bytes) -> bool | Drifted | None:
+        """CLEAN, Drifted (with orjson's value) for a body that only drifts, or None (unknown).
 
         None means nothing is known beyond "not proven clean": the reference takes the whole
-        body. A Narrowing is returned only when it leaves items out.
+        body, bytes and all.
         """
         if body.startswith(_BOM):
             return None
@@ -188,45 +141,18 @@ class FastCheck:
             canonical = orjson.dumps(value)
         except orjson.JSONEncodeError:  # nested beyond _MAX_DEPTH
             return None
-        escaped = 0
-        if b"\\" in body:  # memchr: most bodies have no escapes at all
-            escaped = body.count(b"\\u003a") + body.count(b"\\u003A")
-        if body.count(b":") + escaped != canonical.count(b":"):
-            return None  # a repeated key (or an escaped colon we cannot place)
+        # A body orjson would have written itself has no repeated key (a dropped member
+        # would make the canonical text shorter): one memcmp instead of two counts.
+        if canonical != body:
+            escaped = 0
+            if b"\\" in body:  # memchr: most bodies have no escapes at all
+                escaped = body.count(b"\\u003a") + body.count(b"\\u003A")
+            if body.count(b":") + escaped != canonical.count(b":"):
+                return None  # a repeated key (or an escaped colon we cannot place)
         # json.loads must be able to nest _MAX_DEPTH levels here without a RecursionError.
         if not has_stack_room(2 * _MAX_DEPTH):
             return None
-        return CLEAN if valid else self._narrowing(value)
-
-    def _narrowing(self, value: Any) -> Narrowing | None:
-        kept: dict[_Path, tuple[int, ...]] = {}
-        cut = False
-        for path, items in self._arrays:
-            node = value
-            for key in path:
-                node = node.get(key) if isinstance(node, dict) else None
-            if not isinstance(node, list):
-                continue
-            rejected = tuple(i for i, item in enumerate(node) if not items.is_valid(item))
-            cut = cut or len(rejected) < len(node)
-            kept[path] = rejected
-        return Narrowing(kept) if cut else None
-
-
-def _narrowable_arrays(schema: Any, path: _Path) -> Iterable[tuple[_Path, Any]]:
-    """Arrays reached from the root through ``properties`` of plain objects, with their items."""
-    if not isinstance(schema, Mapping):
-        return
-    asserted = {k for k in schema if k not in _ANNOTATIONS and not str(k).startswith("x-")}
-    items = schema.get("items")
-    if path and asserted <= _ARRAY_KEYWORDS and isinstance(items, Mapping):
-        yield path, items
-    if not asserted <= _PATH_KEYWORDS:
-        return
-    properties = schema.get("properties")
-    if isinstance(properties, Mapping):
-        for name, child in properties.items():
-            yield from _narrowable_arrays(child, (*path, str(name)))
+        return CLEAN if valid else Drifted(value)
 
 
 def fast_check(strict: Any) -> FastCheck | None:

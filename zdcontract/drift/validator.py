@@ -11,9 +11,11 @@ Stages, each of which can end the check with findings of its own:
 Between 2 and 3 sits a fast path (zdcontract.drift._fast): orjson and a jsonschema-rs
 validator compiled from the same strict schema prove most conforming bodies clean in a
 fiftieth of the time. It never reports anything itself: a body it cannot prove clean goes
-through stages 3 and 4, so the findings are always the reference's. For a drifted body it
-may also prove most array items clean, and the reference then reads the body without them
-(paths mapped back). ``fast=False`` skips it.
+through stages 3 and 4, so the findings are always the reference's. For a drifted body that
+orjson reads (no malformed-body finding is possible), stage 3 is skipped and stage 4 reads a
+narrowed body: every value jsonschema-rs proves clean replaced by a small stand-in, each
+distinct drifted item of a plain array once (zdcontract.drift._narrow). ``fast=False``
+skips all of it.
 
 Findings of one response are aggregated by fingerprint: the same drift on 100 records is
 one finding with a count and the first pointers.
@@ -21,19 +23,29 @@ one finding with a count and the first pointers.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from ..spec import Operation, Spec, load_spec
 from ..spec.strict import response_schema_source, strict_schema
-from ._fast import CLEAN, FastCheck, Narrowing, fast_check
-from ._openapi_core import CoreValidator
-from .decode import NO_VALUE, decode_json, is_json_media_type
-from .findings import Finding, Kind, SeverityPolicy, aggregate, fingerprint
-from .translate import Issue, translate
+from ._envelope import Route, openapi_core_picks, response_key, route
+from ._fast import CLEAN, Drifted, FastCheck, fast_check
+from ._narrow import spread
+from ._openapi_core import CoreValidator, body_validator
+from .decode import NO_VALUE, decode_json
+from .findings import (
+    MAX_EXAMPLES,
+    MAX_TEXT,
+    Finding,
+    Kind,
+    Severity,
+    SeverityPolicy,
+    fingerprint,
+    safe_text,
+)
+from .translate import Issue, bounded, translate
 
 __all__ = ["DriftValidator", "validate_response"]
 
@@ -54,7 +66,7 @@ class _Compiled:
     def reference(self) -> CoreValidator:
         """openapi-core over the strict schemas, built for the first body that needs it."""
         if self.core is None:
-            self.core = CoreValidator(self.schemas)
+            self.core = CoreValidator.shared(self.schemas)
         return self.core
 
     def check(self, key: _SchemaKey) -> FastCheck | None:
@@ -86,6 +98,7 @@ class DriftValidator:
         # operations) costs nothing for the operations never validated.
         self._compiled: dict[str, _Compiled] = {}
         self._documented: dict[str, dict[str, Mapping[str, Any]]] = {}
+        self._routes: dict[tuple[str, int, str | None], Route] = {}
 
     def _compile(self, op: Operation) -> _Compiled:
         compiled = self._compiled.get(op.operation_id)
@@ -107,7 +120,7 @@ class DriftValidator:
     ) -> Any:
         """The strict JSON Schema a body of this operation, status and media type must match."""
         op = self.spec.operation(operation)
-        key = _response_key(self._responses(op), status)
+        key = response_key(self._responses(op), status)
         return self._compile(op).schemas.get((op.operation_id, key or "", media_type))
 
     def _responses(self, operation: Operation) -> dict[str, Mapping[str, Any]]:
@@ -146,124 +159,118 @@ class DriftValidator:
         issues = list(self._issues(op, body, status, content_type))
         return self._findings(op.operation_id, issues, status)
 
+    def _route(self, op: Operation, status: int, content_type: str | None) -> Route:
+        """Stages 1 and 2 for one (operation, status, Content-Type): the same every time."""
+        found = self._routes.get((op.operation_id, status, content_type))
+        if found is None:
+            if len(self._routes) >= 1024:  # a client sending ever new Content-Types
+                self._routes.clear()
+            found = route(op.operation_id, self._responses(op), status, content_type)
+            self._routes[(op.operation_id, status, content_type)] = found
+        return found
+
     def _issues(
         self, op: Operation, body: bytes, status: int, content_type: str | None
     ) -> Iterator[Issue]:
-        responses = self._responses(op)
-        key = _response_key(responses, status)
-        if key is None:
-            documented = ", ".join(sorted(responses)) or "none"
-            yield Issue(
-                Kind.UNDOCUMENTED_STATUS,
-                "",
-                f"status {status} is not documented for {op.operation_id} "
-                f"(documented: {documented})",
-                documented,
-                str(status),
-            )
+        route = self._route(op, status, content_type)
+        if not route or isinstance(route[0], Issue):
+            yield from route
             return
-        content = responses[key].get("content") or {}
-        if not content:
-            return  # nothing documented about the body
-        media_type = _media_type(content_type)
-        matched = _match_media_type(content, media_type)
-        if matched is None:
-            shown = media_type or "no Content-Type"
-            yield Issue(
-                Kind.UNDOCUMENTED_CONTENT_TYPE,
-                "",
-                f"content type {shown} is not documented for {op.operation_id} "
-                f"{status} (documented: {', '.join(content)})",
-                ", ".join(content),
-                shown,
-            )
-            return
-        documented = matched
-        if not is_json_media_type(documented.split(";")[0]):
-            return  # only JSON bodies are validated against schemas
+        key, documented = route
         compiled = self._compile(op)
         schema_key = (op.operation_id, key, documented)
         schemas = compiled.schemas
-        narrowing: Narrowing | None = None
         if self.fast and schema_key in schemas:
             check = compiled.check(schema_key)
             verdict = check.examine(body) if check is not None else None
             if verdict is CLEAN:
                 return  # proven clean: the reference would report nothing
-            if isinstance(verdict, Narrowing):
-                narrowing = verdict
+            if isinstance(verdict, Drifted) and openapi_core_picks(key, status):
+                assert check is not None
+                explained = self._narrowed(check, schemas[schema_key], verdict.value, body)
+                if explained is not None:
+                    yield from _unique(bounded(explained))
+                    return
         decoded = decode_json(body)
         for code, message in decoded.problems:
             yield Issue(Kind.MALFORMED_BODY, "", message, qualifier=code)
         if decoded.value is NO_VALUE or schema_key not in schemas:
             return
-        if narrowing is not None and not decoded.problems:
-            # Only the items jsonschema-rs rejects can draw errors (see _fast.Narrowing).
-            reduced = json.dumps(narrowing.apply(decoded.value)).encode()
-            errors = compiled.reference().schema_errors(
-                op.operation_id, status, documented, reduced
-            )
-            narrowing.remap(errors)
-        else:
-            clean = body[len(_BOM) :] if body.startswith(_BOM) else body
-            errors = compiled.reference().schema_errors(op.operation_id, status, documented, clean)
-        seen: set[tuple[Kind, str]] = set()
-        for issue in translate(errors, schemas[schema_key]):
-            if (issue.kind, issue.pointer) not in seen:
-                seen.add((issue.kind, issue.pointer))
-                yield issue
+        clean = body[len(_BOM) :] if body.startswith(_BOM) else body
+        errors = compiled.reference().schema_errors(op.operation_id, status, documented, clean)
+        yield from _unique(translate(errors, schemas[schema_key]))
+
+    @staticmethod
+    def _narrowed(check: FastCheck, schema: Any, value: Any, body: bytes) -> list[Issue] | None:
+        """The issues of a drifted body, the reference reading only what drifts (or None)."""
+        reduced = check.planner.reduce(value, body)
+        if reduced is None:
+            return None
+        errors = list(body_validator(schema).iter_errors(reduced.value))
+        return spread(reduced, errors, schema)
 
     def _findings(self, operation: str, issues: list[Issue], status: int) -> list[Finding]:
-        findings = []
+        """One finding per fingerprint, as ``aggregate`` would merge one finding per issue.
+
+        Merged here, before any Finding exists: a drifted page has hundreds of issues and a
+        handful of fingerprints, and building (and re-building) a Finding per issue cost
+        more than explaining the page.
+        """
+        merged: dict[str, _Merged] = {}
         for issue in issues:
             qualifier = issue.qualifier
             if issue.kind is Kind.UNDOCUMENTED_STATUS:
                 qualifier = str(status)
             elif issue.kind is Kind.UNDOCUMENTED_CONTENT_TYPE:
                 qualifier = issue.actual
-            findings.append(
-                Finding(
-                    kind=issue.kind,
-                    severity=self.policy.severity_of(
-                        issue.kind, required=issue.required, status=status
-                    ),
-                    operation=operation,
-                    path=issue.pointer,
-                    message=issue.message,
-                    fingerprint=fingerprint(operation, issue.kind, issue.pointer, qualifier),
-                    status=status,
-                    expected=issue.expected,
-                    actual=issue.actual,
-                    schema_path=issue.schema_path,
-                )
+            key = safe_text(
+                fingerprint(operation, issue.kind, issue.pointer, qualifier), 2 * MAX_TEXT
             )
-        return aggregate(findings)
+            severity = self.policy.severity_of(issue.kind, required=issue.required, status=status)
+            path = safe_text(issue.pointer)
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = _Merged(issue, severity, [path])
+                continue
+            seen.count += 1
+            if severity.rank > seen.severity.rank:
+                seen.severity = severity
+            if len(seen.examples) < MAX_EXAMPLES and path not in seen.examples:
+                seen.examples.append(path)
+        return [
+            Finding(
+                kind=m.issue.kind,
+                severity=m.severity,
+                operation=operation,
+                path=m.examples[0],
+                message=m.issue.message,
+                fingerprint=key,
+                count=m.count,
+                examples=tuple(m.examples),
+                status=status,
+                expected=m.issue.expected,
+                actual=m.issue.actual,
+                schema_path=m.issue.schema_path,
+            )
+            for key, m in merged.items()
+        ]
 
 
-def _response_key(responses: Mapping[str, Any], status: int) -> str | None:
-    for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
-        if key in responses:
-            return key
-    return None
+@dataclass(slots=True)
+class _Merged:
+    issue: Issue  # the first of its fingerprint: its texts are the finding's
+    severity: Severity
+    examples: list[str]
+    count: int = 1
 
 
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
-def _match_media_type(content: Mapping[str, Any], media_type: str) -> str | None:
-    if not media_type:
-        return None
-    for documented in content:
-        bare = _media_type(documented)
-        if bare == media_type:
-            return str(documented)
-    major = media_type.split("/")[0]
-    for documented in content:
-        bare = _media_type(documented)
-        if bare in (f"{major}/*", "*/*"):
-            return str(documented)
-    return None
+def _unique(issues: Iterable[Issue]) -> Iterator[Issue]:
+    """One issue per (kind, place): translation may say the same thing twice."""
+    seen: set[tuple[Kind, str]] = set()
+    for issue in issues:
+        if (issue.kind, issue.pointer) not in seen:
+            seen.add((issue.kind, issue.pointer))
+            yield issue
 
 
 @cache

@@ -53,7 +53,7 @@ def read_samples(paths: Sequence[str | os.PathLike[str]], spec: Spec) -> list[Sa
         _refuse_report(name)
         for entry in iter_har(name):
             entries += 1
-            if entry.status <= 0 or entry.body is None:
+            if entry is None or entry.status <= 0 or entry.body is None:
                 continue
             try:
                 operation = spec.match(entry.method, entry.url).operation_id

@@ -1,0 +1,114 @@
+"""Input someone else wrote: memory and time bounded by the file, not by its shape.
+
+Each row replays a HAR built to hurt (``zdcontract validate --har``) in a fresh process
+(benchmarks._peak: wall time, and VmHWM of that process):
+
+* one entry nested 30,000 levels deep (60 KB): the peak RSS must stay under 400 MB
+  (ijson's items() needed 2.26 GB for it);
+* one entry whose body is a long string (10 MB, then 50 MB): the time must grow with the
+  size, not its square (16 s for 50 MB before).
+
+Rows for hostile *targets* of ``zdcontract run`` (a gzip bomb, a 50 MB body, with peak RSS
+under 400 MB) belong here too, beside these: add them to ``run`` below with their own
+server, and the table picks them up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ._common import ROOT, Figure, Ratio, zendesk_bodies
+
+__all__ = ["run"]
+
+COUNT_URL = "https://acme.zendesk.com/api/v2/activities/count.json"
+LIST_URL = "https://acme.zendesk.com/api/v2/activities.json"
+
+
+def _entry(url: str, text: str) -> dict[str, Any]:
+    return {
+        "request": {"method": "GET", "url": url},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": text},
+        },
+    }
+
+
+def deep_har(path: Path, depth: int) -> None:
+    """A HAR of two entries, the first carrying a field nested ``depth`` levels deep."""
+    count = zendesk_bodies.dumps(zendesk_bodies.count()).decode()
+    first = json.dumps(_entry(COUNT_URL, count))[:-1] + ', "_deep": '
+    with path.open("w") as out:
+        out.write('{"log": {"version": "1.2", "entries": [' + first)
+        out.write("[" * depth + "]" * depth + "}, ")
+        out.write(json.dumps(_entry(COUNT_URL, count)) + "]}}")
+
+
+def long_body_har(path: Path, megabytes: int) -> None:
+    """A HAR of one ListActivities entry whose body is about ``megabytes`` MB."""
+    activities = int(megabytes * 1_000_000 / 3_500)
+    page = zendesk_bodies.offset_page(activities, total=activities)
+    text = zendesk_bodies.dumps(page).decode()
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": [_entry(LIST_URL, text)]}}))
+
+
+def _replay(path: Path) -> tuple[float, float, str]:
+    """CPU seconds and peak RSS (MiB) of ``zdcontract validate --har PATH``, its first line."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": "zdcontract.cli"}
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "peak.json"
+        argv = [sys.executable, "-m", "benchmarks._peak", str(out), "zdcontract", "validate",
+                "--har", str(path), "--fail-on", "never"]  # fmt: skip
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=ROOT)
+        if not out.exists():
+            raise RuntimeError(f"replay of {path.name} failed: {done.stderr[-500:]}")
+        measured = json.loads(out.read_text())
+    first = (done.stdout.splitlines() or [done.stderr.strip()])[0]
+    return measured["cpu_seconds"], measured["peak_kib"] / 1024, first
+
+
+def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
+    depth = 3_000 if quick else 30_000
+    small, large = (2, 6) if quick else (10, 50)
+    figures: list[Figure] = []
+    details: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="zdcontract-hostile-") as scratch:
+        deep = Path(scratch) / "deep.har"
+        deep_har(deep, depth)
+        seconds, peak, first = _replay(deep)
+        details["deep"] = {"depth": depth, "bytes": deep.stat().st_size, "seconds": seconds,
+                           "peak_rss_mib": peak, "says": first}  # fmt: skip
+        note = f"{deep.stat().st_size:,} B file; {seconds:.2f} s"
+        name = f"validate --har, one entry nested {depth:,} deep: peak RSS"
+        figures.append(Figure(name, peak, "MiB", note))
+        times = {}
+        for megabytes in (small, large):
+            path = Path(scratch) / f"long-{megabytes}.har"
+            long_body_har(path, megabytes)
+            seconds, peak, first = _replay(path)
+            times[megabytes] = seconds
+            details[f"long-{megabytes}"] = {"bytes": path.stat().st_size, "seconds": seconds,
+                                            "peak_rss_mib": peak, "says": first}  # fmt: skip
+            note = f"{path.stat().st_size:,} B file; peak RSS {peak:.0f} MiB"
+            figures.append(Figure(f"validate --har, one {megabytes} MB body", seconds, "s", note))
+    growth = times[large] / times[small]
+    size = large / small
+    ratios = [
+        Ratio(f"validate --har, one entry nested {depth:,} deep: peak RSS (MiB)", peak_of(details),
+              "< 400", peak_of(details) < 400),
+        Ratio(f"validate --har, one long body: time {large} MB / {small} MB", growth,
+              f"~{size:.0f} (linear), far from {size * size:.0f}", growth <= size * 1.5),
+    ]  # fmt: skip
+    return figures, ratios, details
+
+
+def peak_of(details: dict[str, Any]) -> float:
+    return float(details["deep"]["peak_rss_mib"])
