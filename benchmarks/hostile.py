@@ -8,18 +8,29 @@ Each row replays a HAR built to hurt (``zdcontract validate --har``) in a fresh 
 * one entry whose body is a long string (10 MB, then 50 MB): the time must grow with the
   size, not its square (16 s for 50 MB before).
 
-Rows for hostile *targets* of ``zdcontract run`` (a gzip bomb, a 50 MB body, with peak RSS
-under 400 MB) belong here too, beside these: add them to ``run`` below with their own
-server, and the table picks them up.
+and ``zdcontract run`` against hostile *targets*, a loopback server written here, in a
+fresh process too:
+
+* every answer a gzip bomb (10 GiB of zeros, about 10 MB on the wire);
+* every answer a 50 MB body;
+
+whose peak RSS must stay under 400 MB: the body is read up to --max-body-size (16 MiB once
+decoded), counted as it streams, and never held whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +86,89 @@ def _replay(path: Path) -> tuple[float, float, str]:
     return measured["cpu_seconds"], measured["peak_kib"] / 1024, first
 
 
+def gzip_bomb(gibibytes: int) -> bytes:
+    """``gibibytes`` GiB of zeros, gzip-compressed (about a thousandth of that on the wire)."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    return b"".join([deflate.compress(zeros) for _ in range(gibibytes << 10)] + [deflate.flush()])
+
+
+@contextmanager
+def answering(body: bytes, headers: dict[str, str]) -> Iterator[str]:
+    """A loopback server answering every GET with ``body``; yields its base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            for name, value in {**headers, "Content-Length": str(len(body))}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            with contextlib.suppress(OSError):  # the client stops reading at its bound
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run_against(url: str) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and exit status of a short ``zdcontract run`` at ``url``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": "zdcontract.cli"}
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch) / "peak.json"
+        argv = [sys.executable, "-m", "benchmarks._peak", str(out), "zdcontract", "run",
+                "--base-url", url, "--seed", "1", "--max-examples", "2", "--no-checks",
+                "--operation", "CountActivities", "--rate-limit", "60000/min", "--no-baseline",
+                "--max-time", "60", "-q", "--report-dir", str(Path(scratch) / "r")]  # fmt: skip
+        done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=scratch)
+        if not out.exists():
+            raise RuntimeError(f"run against {url} failed: {done.stderr[-500:]}")
+        measured = json.loads(out.read_text())
+    return measured["seconds"], measured["peak_kib"] / 1024, done.returncode
+
+
+TARGETS: dict[str, Callable[[bool], tuple[bytes, dict[str, str]]]] = {
+    "a gzip bomb": lambda quick: (
+        gzip_bomb(1 if quick else 10),
+        {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    ),
+    "a 50 MB body": lambda quick: (
+        b'{"count": {"value": 1, "pad": "' + b"x" * ((5 if quick else 50) * 10**6) + b'"}}',
+        {"Content-Type": "application/json"},
+    ),
+}
+
+
+def _targets(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
+    figures, ratios, details = [], [], {}
+    for name, make in TARGETS.items():
+        body, headers = make(quick)
+        with answering(body, headers) as url:
+            seconds, peak, status = _run_against(url)
+        details[name] = {"wire_bytes": len(body), "seconds": seconds, "peak_rss_mib": peak,
+                         "exit": status}  # fmt: skip
+        note = f"{len(body):,} B on the wire; {seconds:.1f} s; exit {status}"
+        figures.append(Figure(f"zdcontract run against {name}: peak RSS", peak, "MiB", note))
+        ratios.append(Ratio(f"zdcontract run against {name}: peak RSS (MiB)", peak, "< 400",
+                            peak < 400))  # fmt: skip
+    return figures, ratios, details
+
+
 def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
+    figures, ratios, details = _replays(quick)
+    more = _targets(quick)
+    return figures + more[0], ratios + more[1], {**details, **more[2]}
+
+
+def _replays(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
     depth = 3_000 if quick else 30_000
     small, large = (2, 6) if quick else (10, 50)
     figures: list[Figure] = []

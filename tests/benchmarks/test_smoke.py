@@ -42,7 +42,10 @@ def test_quick_mode_prints_the_table_and_writes_json(tmp_path: Path) -> None:
         "validate_response, drifted page / orjson.loads",
         "first drifted page in a fresh process (ms)",
         "zdcontract --help / st --help",
-        "pytest --zd-contract -n 2 / serial (wall)",
+        "pytest --zd-contract -n 2 / serial, N=2 (wall)",
+        "pytest --zd-contract / zdcontract run, N=2 (wall)",
+        "zdcontract run against a gzip bomb: peak RSS (MiB)",
+        "zdcontract run against a 50 MB body: peak RSS (MiB)",
     ):
         assert ratios[name]["value"] > 0, name
     assert any(name.startswith("zdcontract validate --har / ijson+orjson") for name in ratios)

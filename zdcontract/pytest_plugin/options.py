@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from ..drift import Severity
-
 if TYPE_CHECKING:
+    from ..drift import Severity
     from ..runner.config import RunConfig
     from ..runner.credentials import Credentials
 
@@ -149,6 +148,8 @@ class Options:
     @property
     def threshold(self) -> Severity | None:
         """The severity --zd-fail-on names (None for ``never``)."""
+        from ..drift import Severity
+
         return None if self.fail_on == "never" else Severity(self.fail_on)
 
     @classmethod

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ..drift import Finding, aggregate
+from ..drift.findings import Finding, aggregate
 from ..results import CheckOutcome, Exercised, RequestTally, RunResult, Target
 
 if TYPE_CHECKING:

@@ -24,7 +24,6 @@ from ..errors import UsageError, ZdContractError
 from .items import SUITE, ContractSuite, suite_order
 from .options import Options
 from .recorder import DriftRecorder
-from .report import check_report_target
 from .summary import drift_table, failure_text, target_line
 from .target import SessionTarget
 
@@ -71,6 +70,8 @@ class ZdContractPlugin:
             raise pytest.UsageError(f"--zd-baseline: {exc}") from None
         try:
             if options.report is not None and not self.is_worker:
+                from .report import check_report_target  # here: the writers import jsonschema
+
                 check_report_target(options.report, directory=options.report_dir)
         except UsageError as exc:
             raise pytest.UsageError(str(exc)) from None

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from ..drift import Finding
-from ..drift.findings import WHOLE_RESPONSE
+from ..drift.findings import WHOLE_RESPONSE, Finding
 from ..results import Target
 
 __all__ = ["drift_table", "failure_text", "target_line"]
