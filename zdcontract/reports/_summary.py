@@ -106,11 +106,14 @@ class Verdict:
     baseline: BaselineView | None = None
     known: int = 0
     unexercised: int = 0
+    exercised: bool = True  # False: no check read a record, no answer was validated
 
     @property
     def passed(self) -> bool:
-        """No new finding reaches ``fail_on`` (an interrupted run may still pass)."""
-        return self.failing == 0
+        """No new finding reaches ``fail_on``, and something was exercised at all (a run that
+        validated nothing proves nothing, whatever fail-on says). An interrupted run may
+        still pass."""
+        return self.failing == 0 and self.exercised
 
     @property
     def exit_code(self) -> int:
@@ -121,6 +124,8 @@ class Verdict:
     def headline(self) -> str:
         """The status in a few words: ``3 findings at or above warning``."""
         new = "new " if self.baseline is not None else ""
+        if not self.exercised:
+            return "nothing was exercised: no answer validated, no record read"
         if self.failing:
             text = f"{_plural(self.failing, new + 'finding')} at or above {self.fail_on}"
             if self.unexercised:
@@ -168,6 +173,7 @@ def judge(
     known: frozenset[str] = frozenset(),
     interrupted: bool = False,
     baseline: BaselineView | None = None,
+    exercised: bool = True,
 ) -> Verdict:
     """The Verdict of these findings: what fails the run, what the baseline accepts."""
     findings = tuple(findings)
@@ -180,6 +186,7 @@ def judge(
         baseline=baseline,
         known=sum(f.fingerprint in known for f in findings),
         unexercised=sum(f.kind is Kind.NOT_EXERCISED for f in failing),
+        exercised=exercised,
     )
 
 
@@ -192,6 +199,8 @@ def verdict(result: RunResult) -> Verdict:
         known=view.known if view is not None else frozenset(),
         interrupted=result.interrupted,
         baseline=view,
+        # A run whose every check proved nothing: not one answer validated, not one record.
+        exercised=not result.checks or any(c.not_exercised is None for c in result.checks),
     )
 
 
