@@ -39,10 +39,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PLUGIN_KEY] = plugin
     config.pluginmanager.register(plugin, "zdcontract-session")
     if config.pluginmanager.hasplugin("xdist"):
-        from .pytest_plugin.xdist import XdistIntegration, group_the_checks
+        from .pytest_plugin.xdist import XdistIntegration
 
         config.pluginmanager.register(XdistIntegration(plugin), "zdcontract-xdist")
-        if plugin.options.contract:
-            group_the_checks(config)
     else:  # the suite's checks carry xdist's group mark: known under --strict-markers
         config.addinivalue_line("markers", "xdist_group(name): the pytest-xdist group")

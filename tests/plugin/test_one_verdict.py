@@ -19,7 +19,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-SEED, N = "7", "5"
+SEED, N = "7", "3"
 DRIFT = "type:/count/value=string"  # new drift, beside the zendesk profile's known drift
 
 

@@ -46,6 +46,15 @@ def test_two_workers_write_one_merged_report_with_each_fingerprint_once(
     assert [(c["operation"], c["check"], sorted(c["fingerprints"])) for c in merged["checks"]] == [
         (c["operation"], c["check"], sorted(c["fingerprints"])) for c in alone["checks"]
     ]
+    # The behaviour checks ran on one worker, in order: the pagination was walked once, not
+    # again (quietly) by a worker that got a later check. Each worker that ran a piece probed
+    # the target once (one ListActivities request): at most one more than serially.
+    requests = {op["operation"]: op["requests"] for op in merged["operations"]}
+    serially = {op["operation"]: op["requests"] for op in alone["operations"]}
+    assert (
+        serially["ListActivities"] <= requests["ListActivities"] <= serially["ListActivities"] + 1
+    )
+    assert [c["exercised"] for c in merged["checks"]] == [c["exercised"] for c in alone["checks"]]
     assert merged["target"]["url"].startswith("http://127.0.0.1:")
     # The workers wrote nothing: one report, written by the controller, and its summary.
     assert sorted(p.name for p in (project.path / "parallel").iterdir()) == ["drift.json"]

@@ -29,7 +29,7 @@ from reliability._helpers import Finished, clean_env, complete_reports, run_cli
 pytestmark = pytest.mark.slow
 
 #: What every run here is given: enough room for the probe and a few cases, a short clock.
-MAX_TIME = 12.0
+MAX_TIME = 6.0
 
 
 def _answer(handler: QuietHandler, status: int, body: bytes, headers: dict[str, str]) -> None:

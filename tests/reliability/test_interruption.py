@@ -31,6 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,9 +196,11 @@ SECOND_AFTER = (0.1, 0.12, 0.14, 0.16, 0.18, 0.2)
 def test_a_second_sigterm_soon_after_the_first_never_kills_the_process(tmp_path: Path) -> None:
     """A service manager's SIGTERM twice (systemd, a CI runner's cancel): the second one,
     0.1-0.2 s later, lands while the run stops, writes or exits; each time the exit is 130
-    with whole reports (before, 4 trials in 6 ended killed by the signal, exit -15)."""
-    for trial, delay in enumerate(SECOND_AFTER):
-        directory = tmp_path / f"trial-{trial}"
+    with whole reports (before, 4 trials in 6 ended killed by the signal, exit -15). The
+    trials run side by side: each has its own mock, run and folder."""
+
+    def trial(number: int, delay: float) -> None:
+        directory = tmp_path / f"trial-{number}"
         directory.mkdir()
         with slow_run(directory) as (running, log):
             seen_before = log.seen
@@ -207,6 +210,10 @@ def test_a_second_sigterm_soon_after_the_first_never_kills_the_process(tmp_path:
             finished = running.finish(EXIT_BOUND)
         assert finished.returncode == 130, (delay, finished.output)
         whole_and_interrupted(Stopped(finished, seen_before, directory))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for future in [pool.submit(trial, n, d) for n, d in enumerate(SECOND_AFTER)]:
+            future.result()
 
 
 # --- the atomic writer under SIGKILL ------------------------------------------------------

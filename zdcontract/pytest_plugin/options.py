@@ -133,6 +133,7 @@ class Options:
         return RunConfig(
             base_url=self.base_url,
             spec_path=self.spec,
+            overlays=self.overlays,
             max_examples=self.max_examples,
             seed=self.seed,
             fail_on=self.fail_on,

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from ..errors import UsageError, ZdContractError
+from ..errors import TargetError, UsageError, ZdContractError
 from .items import SUITE, ContractSuite, suite_order
 from .options import Options
 from .recorder import DriftRecorder
@@ -63,9 +63,11 @@ class ZdContractPlugin:
         self.options = options
         self.workerinput: Mapping[str, Any] | None = getattr(config, "workerinput", None)
         self._baseline: Baseline | None | bool = False  # False: not chosen yet
+        if options.baseline and options.no_baseline:
+            raise pytest.UsageError("give --zd-baseline or --zd-no-baseline, not both")
         try:
             if options.baseline or options.no_baseline:
-                self._choose_baseline()  # a bad file or a contradiction fails now, not later
+                self._choose_baseline()  # a bad file fails now, not at the end
         except UsageError as exc:
             raise pytest.UsageError(f"--zd-baseline: {exc}") from None
         try:
@@ -153,7 +155,13 @@ class ZdContractPlugin:
         from ..reports._summary import check_outcome, fails
 
         runner = self._contract_runner()
-        piece = runner.schema(operation) if check == "schema" else runner.check(check)
+        try:
+            piece = runner.schema(operation) if check == "schema" else runner.check(check)
+        except TargetError as exc:
+            # The item errors with the reason; the report and the verdict say the same: it
+            # exercised nothing (a session against a target that never answers is no pass).
+            self.recorder.record_piece(runner.suite.unusable(operation, check, exc.message))
+            raise
         self.recorder.record_piece(piece)
         known, fail_on = self.known, self.options.fail_on
         reason = piece.outcome.not_exercised if piece.outcome is not None else None

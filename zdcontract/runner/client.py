@@ -238,7 +238,7 @@ class HttpClient:
             raise _GiveUp from None
 
     def _time_spent(self) -> str:
-        return f"the run's time budget of {self.max_time:g} s (--max-time) is spent"
+        return f"the run's time budget of {self.max_time:g} s is spent"
 
     def _hold(self, seconds: float) -> None:
         """Wait ``seconds``, unless that passes the deadline (then stop sending)."""

@@ -247,6 +247,20 @@ class Suite:
             not_exercised=reason,
         )
 
+    def unusable(self, operation: str, check: str, reason: str) -> Piece:
+        """The piece of a check that could not start: the target is unusable (``reason``)."""
+        piece = Piece(operation, check)
+        piece.findings.append(
+            not_exercised(self.validator.policy, operation, check, reason, schema=check == "schema")
+        )
+        piece.outcome = CheckOutcome(
+            operation=operation,
+            check=check,
+            fingerprints=tuple(f.fingerprint for f in piece.findings),
+            not_exercised=reason,
+        )
+        return piece
+
     # -- behaviour checks ----------------------------------------------------------------------
 
     def check(self, name: str) -> Piece:
