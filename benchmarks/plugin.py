@@ -1,4 +1,4 @@
-"""``pytest --zd-contract`` against ``zdcontract run``, and serial against ``-n 2``: wall time.
+"""``pytest --zd-contract`` against ``zdcontract run``; ``-n 2`` against ``-n 1`` and serial.
 
 Each runs the built-in contract suite against the embedded mock from an empty folder, with
 the same seed and example count, as a user runs it; the rounds alternate the commands. Two
@@ -57,6 +57,7 @@ def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
         for n in counts:
             commands[f"zdcontract run, N={n}"] = _cli(n, folder)
             commands[f"pytest --zd-contract, N={n}"] = _pytest(n)
+            commands[f"pytest --zd-contract -n 1, N={n}"] = _pytest(n, "-n", "1")
             commands[f"pytest --zd-contract -n 2, N={n}"] = _pytest(n, "-n", "2")
         for _ in range(rounds):
             for name, argv in commands.items():
@@ -76,9 +77,14 @@ def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
     for n in counts:
         plugin, cli = medians[f"pytest --zd-contract, N={n}"], medians[f"zdcontract run, N={n}"]
         parallel = medians[f"pytest --zd-contract -n 2, N={n}"]
+        one = medians[f"pytest --zd-contract -n 1, N={n}"]
         ratios.append(
             Ratio(f"pytest --zd-contract / zdcontract run, N={n} (wall)", plugin / cli, "<= 1.5",
                   plugin / cli <= 1.5)
+        )  # fmt: skip
+        ratios.append(
+            Ratio(f"pytest --zd-contract -n 2 / -n 1, N={n} (wall)", parallel / one, "<= 1",
+                  parallel / one <= 1)
         )  # fmt: skip
         ratios.append(
             Ratio(f"pytest --zd-contract -n 2 / serial, N={n} (wall)", parallel / plugin, "<= 1",

@@ -40,6 +40,15 @@ def grouped_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             return CHECKS_GROUP if _is_check(nodeid) else str(super()._split_scope(nodeid))
 
+        def _assign_work_unit(self, node: Any) -> None:
+            # xdist hands out the largest units first: the checks (seven quick items) would
+            # take one worker while the other got every schema item, the slow ones. Last,
+            # they go to whichever worker finishes its schema items first.
+            queue = self.workqueue
+            if len(queue) > 1 and next(iter(queue)) == CHECKS_GROUP:
+                queue.move_to_end(CHECKS_GROUP)
+            super()._assign_work_unit(node)
+
     return Grouped(config, log)
 
 
