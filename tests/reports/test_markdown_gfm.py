@@ -110,7 +110,7 @@ def test_every_table_renders_with_its_columns_intact() -> None:
     found = {tuple(t.header): t for t in tables(tokens)}
 
     assert set(found) == {
-        ("Operation", "Check", "Why"),
+        ("Operation", "Check", "Outcome", "Exercised", "Why not exercised"),
         ("Operation", "Requests", "Answers", "Retried", "Transport errors", "Not sent", "Time"),
         ("Kind", "🔴 Breaking", "🟠 Warning", "🔵 Info", "Total"),
         ("#", "Severity", "Fingerprint", "Message", "Count", "Examples"),

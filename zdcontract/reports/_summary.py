@@ -23,6 +23,7 @@ __all__ = [
     "judge",
     "clip",
     "fails",
+    "format_exercised",
     "format_retries",
     "format_seconds",
     "format_statuses",
@@ -307,6 +308,17 @@ def _resolve(outcome: CheckOutcome, by_fingerprint: Mapping[str, Finding]) -> Ch
 def format_statuses(statuses: Mapping[str, int]) -> str:
     """``{"200": 118, "429": 2}`` -> ``200 ×118, 429 ×2`` (sorted by status)."""
     return ", ".join(f"{status} ×{count}" for status, count in sorted(statuses.items()))
+
+
+def format_exercised(done: Exercised) -> str:
+    """What a check went through, in words: ``5 requests, 5 pages, 120 records``."""
+    parts = [
+        (done.requests, "request"),
+        (done.pages, "page"),
+        (done.records, "record"),
+        (done.validated, "validated answer"),
+    ]
+    return ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in parts if n) or "nothing"
 
 
 def format_retries(retries: Mapping[str, int]) -> str:

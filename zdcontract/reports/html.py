@@ -29,8 +29,8 @@ from ..drift.findings import WHOLE_RESPONSE
 from ..results import RunResult
 from ._atomic import atomic_write_text
 from ._summary import (
-    CheckFindings,
     check_findings,
+    format_exercised,
     format_retries,
     format_seconds,
     format_statuses,
@@ -145,21 +145,9 @@ def _checks(result: RunResult, known: frozenset[str]) -> list[dict[str, Any]]:
             "check": row.check,
             "outcome": row.outcome(result, known),
             "cases": row.cases if row.assigned else None,
-            "exercised": _exercised(row) if row.assigned else "",
+            "exercised": format_exercised(row.exercised) if row.assigned else "",
             "findings": len(row.findings) + len(row.unknown),
             "reason": row.not_exercised or "",
         }
         for row in check_findings(result)
     ]
-
-
-def _exercised(row: CheckFindings) -> str:
-    """What a check went through, in words: ``3 pages, 75 records``."""
-    done = row.exercised
-    parts = [
-        (done.requests, "request"),
-        (done.pages, "page"),
-        (done.records, "record"),
-        (done.validated, "validated answer"),
-    ]
-    return ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in parts if n) or "nothing"

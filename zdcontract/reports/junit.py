@@ -28,6 +28,8 @@ from ._summary import (
     baseline_of,
     check_findings,
     clip,
+    format_exercised,
+    format_retries,
     most_severe,
     ordered,
 )
@@ -92,6 +94,20 @@ def _testcase(
     findings = ordered(row.findings)
     outcome = row.outcome(result, known)
     failing = row.blocks(result, known)
+    if row.assigned:  # what the check went through, as every format says it
+        done = row.exercised
+        facts = {
+            "outcome": outcome,
+            "exercised": format_exercised(done),
+            "exercised.requests": str(done.requests),
+            "exercised.pages": str(done.pages),
+            "exercised.records": str(done.records),
+            "exercised.validated": str(done.validated),
+        }
+        properties = _element("properties")
+        for name, value in facts.items():
+            properties.append(_element("property", name=name, value=value))
+        case.append(properties)
     if outcome == "not-exercised":
         # Never a pass: a failure when it fails the run, a skip (with the reason) otherwise.
         message = clip(f"not exercised: {row.not_exercised}", 300)
@@ -143,6 +159,11 @@ def _properties(result: RunResult) -> ET.Element:
         "exit_code": str(result.exit_code),
         "tool_version": result.tool_version,
     }
+    for op in result.operations:  # every request accounted for, per operation
+        values[f"requests.{op.operation}"] = str(op.requests)
+        values[f"answered.{op.operation}"] = str(op.answered)
+        values[f"transport_errors.{op.operation}"] = str(op.transport_errors)
+        values[f"retried.{op.operation}"] = format_retries(op.retries) or "0"
     properties = _element("properties")
     for name, value in values.items():
         if value is not None:

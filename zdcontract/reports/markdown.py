@@ -21,6 +21,7 @@ from ._summary import (
     baseline_of,
     check_findings,
     clip,
+    format_exercised,
     format_retries,
     format_seconds,
     format_statuses,
@@ -146,16 +147,23 @@ def _checks_line(result: RunResult) -> str:
 
 
 def _unexercised(result: RunResult) -> list[str]:
-    """The checks that proved nothing, and why: never hidden behind a count."""
+    """Every check, its outcome and what it exercised; why, for one that proved nothing."""
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
     rows = [
-        f"| {code(row.operation)} | {escape(row.check)} | {escape(clip(reason, _MAX_CELL))} |"
+        f"| {code(row.operation)} | {escape(row.check)} | {row.outcome(result, known)}"
+        f" | {escape(format_exercised(row.exercised))}"
+        f" | {escape(clip(row.not_exercised, _MAX_CELL)) if row.not_exercised else '—'} |"
         for row in check_findings(result)
-        if row.assigned and (reason := row.not_exercised) is not None
+        if row.assigned
     ]
     if not rows:
         return []
-    table = "\n".join(["| Operation | Check | Why |", "|---|---|---|", *rows[:_MAX_OPERATIONS]])
-    return ["### Not exercised", table]
+    head = [
+        "| Operation | Check | Outcome | Exercised | Why not exercised |",
+        "|---|---|---|---|---|",
+    ]
+    return ["### Checks", "\n".join([*head, *rows[:_MAX_OPERATIONS]])]
 
 
 def _operations_table(result: RunResult) -> str:
