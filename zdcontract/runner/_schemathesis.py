@@ -173,41 +173,90 @@ def generate_cases(
     seed: int,
     negative: bool = True,
     stop: threading.Event | None = None,
+    failed: dict[str, str] | None = None,
 ) -> Iterator[GeneratedCase]:
     """Every case schemathesis generates for ``operations``, in a reproducible order.
 
-    ``stop``, once set, ends the generation with Interrupted.
+    ``stop``, once set, ends the generation with Interrupted. When schemathesis itself fails
+    on an operation, the operation is drawn again from a freshly loaded schema (its caches
+    are per schema object, and a long-lived process can leave them in a state a fresh one
+    never sees); if that fails too, the operation yields nothing and ``failed`` gets one
+    line saying why, for the caller to report as not exercised.
     """
-    schema = _schema_of(spec)
     modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if negative else [])
-    schema.config.generation.modes = modes
-    wanted = set(operations)
-    for result in schema.get_all_operations():
-        operation = result.ok()  # Err only for invalid operations
-        op_id = operation.definition.raw.get("operationId") or operation.label
-        if op_id not in wanted:
-            continue
-        drawn: list[GeneratedCase] = []
-        collect = _collector(op_id, drawn, stop)
-        chosen: dict[str, Any] = {
-            "max_examples": max_examples,
-            "database": None,
-            "deadline": None,
-            "derandomize": False,
-            "suppress_health_check": list(hypothesis.HealthCheck),
-            "phases": [hypothesis.Phase.explicit, hypothesis.Phase.generate],
-        }
-        # The seed alone decides the requests: neither a Hypothesis profile loaded by the
-        # caller (a test suite's conftest, say) nor the `ci` profile Hypothesis picks up
-        # by itself when CI is set may change what is generated.
-        config = HypothesisTestConfig(
-            project=schema.config,
-            modes=list(HypothesisTestMode),
-            settings=hypothesis.settings(**chosen),
-            explicit_setting_names=set(chosen),
-            apply_ci_profile=False,
-            seed=seed,
-        )
-        with _seed_alone():
-            create_test(operation=operation, test_func=collect, config=config)()
+    for op_id in _wanted_in_order(_schema_of(spec), operations):
+        try:
+            drawn = _draw(_schema_of(spec), op_id, modes, max_examples, seed, stop)
+        except (Interrupted, KeyboardInterrupt):
+            raise
+        except Exception:  # schemathesis' own failure: try once more from a fresh schema
+            _SCHEMAS.pop(id(spec), None)
+            try:
+                drawn = _draw(_schema_of(spec), op_id, modes, max_examples, seed, stop)
+            except (Interrupted, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                if failed is None:
+                    raise
+                failed[op_id] = _failure_line(exc)
+                continue
         yield from drawn
+
+
+def _label(operation: Any) -> str:
+    return str(operation.definition.raw.get("operationId") or operation.label)
+
+
+def _wanted_in_order(schema: Any, operations: list[str]) -> list[str]:
+    """``operations`` in the spec's order."""
+    wanted = set(operations)
+    labels = (_label(result.ok()) for result in schema.get_all_operations())
+    return [label for label in labels if label in wanted]
+
+
+def _draw(
+    schema: Any,
+    op_id: str,
+    modes: list[GenerationMode],
+    max_examples: int,
+    seed: int,
+    stop: threading.Event | None,
+) -> list[GeneratedCase]:
+    """Every case of one operation; nothing of it is yielded before all of it is drawn."""
+    schema.config.generation.modes = modes
+    operation = next(
+        result.ok() for result in schema.get_all_operations() if _label(result.ok()) == op_id
+    )
+    drawn: list[GeneratedCase] = []
+    collect = _collector(op_id, drawn, stop)
+    chosen: dict[str, Any] = {
+        "max_examples": max_examples,
+        "database": None,
+        "deadline": None,
+        "derandomize": False,
+        "suppress_health_check": list(hypothesis.HealthCheck),
+        "phases": [hypothesis.Phase.explicit, hypothesis.Phase.generate],
+    }
+    # The seed alone decides the requests: neither a Hypothesis profile loaded by the
+    # caller (a test suite's conftest, say) nor the `ci` profile Hypothesis picks up
+    # by itself when CI is set may change what is generated.
+    config = HypothesisTestConfig(
+        project=schema.config,
+        modes=list(HypothesisTestMode),
+        settings=hypothesis.settings(**chosen),
+        explicit_setting_names=set(chosen),
+        apply_ci_profile=False,
+        seed=seed,
+    )
+    with _seed_alone():
+        create_test(operation=operation, test_func=collect, config=config)()
+    return drawn
+
+
+def _failure_line(exc: BaseException) -> str:
+    """One line for an exception schemathesis raised (the first of a group)."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    text = " ".join(str(exc).split())[:200]
+    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return f"schemathesis could not generate its requests ({what})"

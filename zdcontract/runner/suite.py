@@ -83,6 +83,7 @@ class Suite:
         self.sample_id: int | None = None  # an activity the target holds (the probe's)
         self.notes: list[str] = []
         self.stopped: str | None = None  # why nothing more was sent
+        self.not_generated: dict[str, str] = {}  # operation -> why schemathesis drew nothing
         self.pieces: list[Piece] = []
         self._context: CheckContext | None = None
         self._done: set[str] = set()
@@ -129,7 +130,12 @@ class Suite:
         writes are allowed): a request drawn twice would spend the budget for nothing."""
         unique: dict[tuple[Any, ...], GeneratedCase] = {}
         for case in generate_cases(
-            self.spec, list(operations), max_examples=max_examples, seed=seed, stop=self.stop
+            self.spec,
+            list(operations),
+            max_examples=max_examples,
+            seed=seed,
+            stop=self.stop,
+            failed=self.not_generated,
         ):
             unique.setdefault((*case.key, case.headers), case)
         return [c for c in unique.values() if allow_writes or c.method in ("GET", "HEAD")]
@@ -233,7 +239,10 @@ class Suite:
 
     def _settle_schema(self, piece: Piece, stopped: str | None) -> None:
         piece.findings = aggregate(piece.findings)
-        reason = schema_reason(piece.tally.stats(piece.operation), piece.tally.validated, stopped)
+        # Generation that failed leaves the schema check hollow, whatever else was validated.
+        reason = self.not_generated.get(piece.operation) or schema_reason(
+            piece.tally.stats(piece.operation), piece.tally.validated, stopped
+        )
         if reason is not None:
             piece.findings.append(
                 not_exercised(self.validator.policy, piece.operation, "schema", reason, schema=True)
