@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .errors import UsageError
 
@@ -92,15 +92,7 @@ def open_input(path: str | os.PathLike[str], what: str) -> BinaryIO:
         raise _refusal(what, path, "a directory") from None
     except OSError as exc:
         raise UsageError(f"cannot read {what} {os.fspath(path)}: {exc.strerror or exc}") from None
-    try:
-        kind = _kind(os.fstat(fd).st_mode)
-        if kind is not None:
-            raise _refusal(what, path, kind)
-        os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
+    return _regular(fd, path, what, "rb")
 
 
 def read_bounded(handle: BinaryIO, limit: int, what: str) -> bytes:
@@ -134,12 +126,18 @@ def open_for_append(path: str | os.PathLike[str], what: str, mode: int = 0o666) 
         check_output_file(path, what)  # says what it is, when that is the reason
         reason = exc.strerror or exc
         raise UsageError(f"cannot append to {what} {os.fspath(path)}: {reason}") from None
+    return _regular(fd, path, what, "a+b")
+
+
+def _regular(fd: int, path: str | os.PathLike[str], what: str, mode: str) -> BinaryIO:
+    """The open ``fd`` as a blocking file object, if it is a regular file (checked on the
+    descriptor itself, so nothing can swap the path in between); closed and UsageError else."""
     try:
         kind = _kind(os.fstat(fd).st_mode)
         if kind is not None:
             raise _refusal(what, path, kind)
         os.set_blocking(fd, True)
-        return os.fdopen(fd, "a+b")
+        return cast(BinaryIO, os.fdopen(fd, mode))
     except BaseException:
         os.close(fd)
         raise
