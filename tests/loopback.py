@@ -27,3 +27,23 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@contextmanager
+def counting_target() -> Iterator[tuple[str, list[str]]]:
+    """A target that answers every GET (a count of zero) and notes each request's path,
+    for tests where none may come."""
+    seen: list[str] = []
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            body = b'{"count": {"value": 0, "refreshed_at": null}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serving(Handler) as url:
+        yield url, seen

@@ -509,21 +509,9 @@ def test_values_beyond_sane_bounds_are_one_line_before_anything_is_sent(
     extreme that a wait overflows: exit 2 and one line, and the target sees nothing
     (before, 10**23 examples ran on sending nothing but the probe, and the rate and the
     timeout ended in an internal error once the run had started)."""
-    from loopback import QuietHandler, serving
+    from loopback import counting_target
 
-    seen: list[str] = []
-
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            seen.append(self.path)
-            body = b'{"count": {"value": 0, "refreshed_at": null}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with serving(Handler) as url:
+    with counting_target() as (url, seen):
         args = ["run", "-q", "--base-url", url, "--report-dir", str(tmp_path / "reports")]
         done = zdcontract([*args, *extra], tmp_path, **env)
     assert done.returncode == 2, done.stdout + done.stderr

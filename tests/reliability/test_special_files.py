@@ -19,11 +19,10 @@ import socket
 import stat
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from loopback import QuietHandler, serving
+from loopback import counting_target
 from reliability._helpers import Finished, clean_env, run_cli, zd_command
 
 pytestmark = pytest.mark.slow
@@ -57,25 +56,6 @@ def nodes(tmp_path: Path) -> Iterator[dict[str, Path]]:
 
 def kinds(nodes: dict[str, Path]) -> dict[Path, int]:
     return {path: os.lstat(path).st_mode for path in nodes.values()}
-
-
-@contextmanager
-def counting_target() -> Iterator[tuple[str, list[str]]]:
-    """A target that answers everything and notes each request: none may come."""
-    seen: list[str] = []
-
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            seen.append(self.path)
-            body = b'{"count": {"value": 0, "refreshed_at": null}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with serving(Handler) as url:
-        yield url, seen
 
 
 def one_line_exit_2(finished: Finished, *fragments: str) -> None:
