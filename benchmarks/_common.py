@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import statistics
 import sys
@@ -24,11 +25,27 @@ __all__ = [
     "Figure",
     "Ratio",
     "child_cpu_seconds",
+    "console_script",
     "free_port",
     "median_cpu_seconds",
     "median_seconds",
     "page_body",
 ]
+
+
+def console_script(name: str) -> str:
+    """The path of an installed command: beside this interpreter, else its base's, else PATH.
+
+    A virtualenv that reaches the system's packages has their commands in the base
+    interpreter's directory, not its own.
+    """
+    for directory in (Path(sys.executable).parent, Path(sys.base_prefix) / "bin"):
+        if (directory / name).is_file():
+            return str(directory / name)
+    found = shutil.which(name)
+    if found is None:
+        raise SystemExit(f"benchmarks: the command {name!r} is not installed")
+    return found
 
 
 @dataclass(slots=True)

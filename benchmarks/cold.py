@@ -9,11 +9,9 @@ the wall clock also counts other people's work. Wall times are kept in the detai
 from __future__ import annotations
 
 import statistics
-import sys
-from pathlib import Path
 from typing import Any
 
-from ._common import ROOT, Figure, Ratio, child_cpu_seconds
+from ._common import ROOT, Figure, Ratio, child_cpu_seconds, console_script
 
 __all__ = ["run"]
 
@@ -32,10 +30,9 @@ def _ms(seconds: list[float]) -> str:
 
 def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
     rounds = 3 if quick else 15
-    bin_dir = Path(sys.executable).parent
     commands = {
-        "zdcontract --help": [str(bin_dir / "zdcontract"), "--help"],
-        "st --help": [str(bin_dir / "st"), "--help"],
+        "zdcontract --help": [console_script("zdcontract"), "--help"],
+        "st --help": [console_script("st"), "--help"],
     }
     runs: dict[str, list[float]] = {name: [] for name in commands}
     walls: dict[str, list[float]] = {name: [] for name in commands}

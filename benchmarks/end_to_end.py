@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ._common import ROOT, SPEC, Figure, Ratio
+from ._common import ROOT, SPEC, Figure, Ratio, console_script
 from ._servers import serve, zdcontract_mock
 
 __all__ = ["run"]
@@ -36,7 +36,7 @@ def _zdcontract(url: str, n: int, workers: int, reports: str) -> list[str]:
 
 
 def _st(url: str, n: int, workers: int) -> list[str]:
-    st = str(Path(sys.executable).with_name("st"))
+    st = console_script("st")
     return [
         st, "run", str(SPEC), "-u", url, "-n", str(n), "--seed", str(SEED),
         "--phases", "examples,coverage,fuzzing", "--checks", "not_a_server_error",
