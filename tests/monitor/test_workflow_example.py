@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import site
 import subprocess
 import sys
 import sysconfig
@@ -237,7 +238,9 @@ class Job:
             text=True,
             check=True,
         ).stdout.strip()
-        outer = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+        # Every site directory of the test environment: a virtualenv made with
+        # --system-site-packages reaches the base interpreter's too.
+        outer = {*site.getsitepackages(), sysconfig.get_paths()["purelib"]}
         # Plain directory lines: the .pth files in them (this checkout's editable install)
         # are not read, so `zdcontract` is found only once the install step installed it.
         Path(inner, "test-environment.pth").write_text("\n".join(sorted(outer)) + "\n")
