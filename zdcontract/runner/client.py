@@ -292,14 +292,15 @@ class HttpClient:
                 exchange.retries[cause] += 1
             exchange.attempts = exchange.attempts + 1 if cause else 1
             cause, wait = self._attempt(exchange, prepared, settings)
-            if not cause or exchange.attempts >= self._limit(cause):
-                self._count_streak(exchange)
-                return exchange
             if wait is not None and wait > self.max_wait:
+                # Asked of the last attempt too: the next request would only be sent early.
                 self._stop_sending(
                     f"the target asked to wait {wait:g} s (Retry-After), "
                     f"beyond the longest wait of {self.max_wait:g} s"
                 )
+                self._count_streak(exchange)
+                return exchange
+            if not cause or exchange.attempts >= self._limit(cause):
                 self._count_streak(exchange)
                 return exchange
             try:
