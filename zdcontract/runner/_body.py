@@ -11,26 +11,20 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.util import find_spec
 
 import requests
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
+from urllib3.response import BaseHTTPResponse
 
 __all__ = ["DECODED_CODINGS", "Body", "BodyTimeout", "read_body", "undecoded_codings"]
 
 _READ_SIZE = 65536
 
 
-def _decoded_codings() -> frozenset[str]:
-    codings = {"identity", "gzip", "x-gzip", "deflate"}
-    # urllib3 decodes br only when a Brotli package is present (a dependency of ours).
-    if any(find_spec(name) for name in ("brotli", "brotlicffi")):
-        codings.add("br")
-    return frozenset(codings)
-
-
-#: The content codings the client decodes.
-DECODED_CODINGS = _decoded_codings()
+#: The content codings the client decodes: those urllib3 decodes as it streams (br with a
+#: Brotli package, zstd on Python 3.14 or with backports.zstd), which are also those
+#: requests offers in Accept-Encoding.
+DECODED_CODINGS = frozenset({"identity", *BaseHTTPResponse.CONTENT_DECODERS})
 
 
 class BodyTimeout(requests.exceptions.ReadTimeout):
