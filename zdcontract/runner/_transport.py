@@ -9,10 +9,7 @@ import requests
 from ._body import BodyTimeout
 from .credentials import mask_secrets
 
-__all__ = ["RETRY_CAUSES", "describe", "retry_cause"]
-
-#: Why an attempt was retried, as the reports count it.
-RETRY_CAUSES = ("reset", "timeout", "truncated", "undecodable", "connection", "5xx", "429")
+__all__ = ["describe", "retry_cause"]
 
 _AUTH_VALUE = re.compile(r"\b(Basic|Bearer)\s+[^\s'\"]+", re.IGNORECASE)
 

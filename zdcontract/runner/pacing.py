@@ -72,7 +72,6 @@ class Pacer:
         self._lock = threading.Lock()
         self._next = 0.0
         self._resume_at = 0.0
-        self.waited = 0.0
 
     @property
     def effective(self) -> float | None:
@@ -89,8 +88,6 @@ class Pacer:
             if rate:
                 self._next = start + 60.0 / rate
             delay = start - now
-        if delay > 0:
-            self.waited += delay
         return max(delay, 0.0)
 
     def observe(self, headers: Mapping[str, str]) -> float | None:
