@@ -15,8 +15,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "spec" / "activities.yaml"
 
-# The realistic bodies the validator is judged on live with the tests.
+# The realistic bodies the validator is judged on, and the throwaway loopback server the
+# hostile targets are served from, live with the tests (modules of their own, no test).
 sys.path.insert(0, str(ROOT / "tests"))
+import loopback  # noqa: E402
 import zendesk_bodies  # noqa: E402
 
 __all__ = [
@@ -27,9 +29,11 @@ __all__ = [
     "child_cpu_seconds",
     "console_script",
     "free_port",
+    "loopback",
     "median_cpu_seconds",
     "median_seconds",
     "page_body",
+    "zendesk_bodies",
 ]
 
 

@@ -8,7 +8,7 @@ Each row replays a HAR built to hurt (``zdcontract validate --har``) in a fresh 
 * one entry whose body is a long string (10 MB, then 50 MB): the time must grow with the
   size, not its square (16 s for 50 MB before).
 
-and ``zdcontract run`` against hostile *targets*, a loopback server written here, in a
+and ``zdcontract run`` against hostile *targets*, served on loopback (tests/loopback.py), in a
 fresh process too:
 
 * every answer a gzip bomb (10 GiB of zeros, about 10 MB on the wire);
@@ -26,15 +26,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import zlib
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from ._common import ROOT, Figure, Ratio, zendesk_bodies
+from ._common import ROOT, Figure, Ratio, loopback, zendesk_bodies
 
 __all__ = ["run"]
 
@@ -93,11 +91,10 @@ def gzip_bomb(mebibytes: int) -> bytes:
     return b"".join([deflate.compress(zeros) for _ in range(mebibytes)] + [deflate.flush()])
 
 
-@contextmanager
-def answering(body: bytes, headers: dict[str, str]) -> Iterator[str]:
+def answering(body: bytes, headers: dict[str, str]) -> AbstractContextManager[str]:
     """A loopback server answering every GET with ``body``; yields its base URL."""
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(loopback.QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             self.send_response(200)
             for name, value in {**headers, "Content-Length": str(len(body))}.items():
@@ -106,17 +103,7 @@ def answering(body: bytes, headers: dict[str, str]) -> Iterator[str]:
             with contextlib.suppress(OSError):  # the client stops reading at its bound
                 self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return loopback.serving(Handler)
 
 
 def _run_against(url: str) -> tuple[float, float, int]:
