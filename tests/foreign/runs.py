@@ -8,12 +8,11 @@ records, validated}) and ``operations[]`` with every request accounted for.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from reliability._helpers import run_cli
 
 #: The same generation for every run compared: a fixed seed, few examples, no client-side
 #: pacing worth the name (loopback targets), four workers as against the embedded mock.
@@ -71,36 +70,18 @@ class Run:
         return f"exit {self.code}\nchecks: {checks}\nfindings: {found}\n{self.output[-1500:]}"
 
 
-def clean_env(**extra: str) -> dict[str, str]:
-    """This environment without ZENDESK_* / ZDCONTRACT_* settings, plus ``extra``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "ZDCONTRACT_"))}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra)
-    return env
-
-
 def zd_run(
     base_url: str, report_dir: Path, *options: str, env: dict[str, str] | None = None
 ) -> Run:
-    """``zdcontract run --base-url BASE_URL --report-dir REPORT_DIR OPTIONS`` in a new process."""
+    """``zdcontract run --base-url BASE_URL --report-dir REPORT_DIR OPTIONS`` in a new process
+    (``env``: a clean environment unless given, as ``reliability._helpers.run_cli`` has it)."""
     report_dir.mkdir(parents=True, exist_ok=True)
     args = ["run", "--base-url", base_url, "--report-dir", str(report_dir), *options]
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "zdcontract", *args],
-            cwd=report_dir,  # no pyproject.toml of the checkout applies
-            env=env if env is not None else clean_env(),
-            capture_output=True,
-            timeout=NO_HANG,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        tail = (exc.stderr or b"")[-2000:].decode("utf-8", "replace")
-        raise AssertionError(f"zdcontract {' '.join(args)} hung past {NO_HANG} s: {tail}") from None
-    output = (done.stdout + done.stderr).decode("utf-8", "replace")
+    # cwd: no pyproject.toml of the checkout applies
+    done = run_cli(args, cwd=report_dir, env=env, timeout=NO_HANG)
     path = report_dir / "zdcontract-report.json"
-    assert path.is_file(), f"no JSON report (exit {done.returncode}): {output[-2000:]}"
-    return Run(done.returncode, output, json.loads(path.read_text()))
+    assert path.is_file(), f"no JSON report (exit {done.returncode}): {done.output[-2000:]}"
+    return Run(done.returncode, done.output, json.loads(path.read_text()))
 
 
 def exercised(check: dict[str, Any]) -> int:

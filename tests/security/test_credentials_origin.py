@@ -22,10 +22,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from foreign.runs import clean_env, zd_run
+from foreign.runs import zd_run
 from foreign.servers import LinkRewritingProxy, RecordingServer
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from reliability._helpers import clean_env
 
 from zdcontract.mock import MockConfig, MockServer
 from zdcontract.runner.client import HttpClient
