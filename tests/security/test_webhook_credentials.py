@@ -110,6 +110,7 @@ def test_the_password_of_a_webhook_goes_as_basic_credentials(tmp_path: Path) -> 
     expected = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
     assert request["Authorization"] == f"Basic {expected}"
     assert request["Host"] == host
+    assert "127.0.0.1" in lookups  # the lookups were logged: the host alone was looked up
     assert not [name for name in lookups if PASSWORD in name], lookups
 
 
