@@ -247,6 +247,10 @@ RUN_CASES = [
     (["--base-url", "http://[acme"], "--base-url is not a URL a client can parse"),
     (["--base-url", "http://acme.example:99999"], "--base-url is not a URL a client can parse"),
     (["--base-url", "https://"], "--base-url names no host"),
+    # What the client would refuse to send to is refused before the run starts.
+    (["--base-url", "http://acme.example/a b"], "--base-url is not a URL the client sends"),
+    (["--base-url", "http://acme.example\t/"], "it holds whitespace or control characters"),
+    (["--base-url", "http://\u00fc..example"], "not a valid international domain name"),
     # A webhook the run could only fail to call at its end is refused at its start.
     (["--notify-url", "http://[hooks/secret"], "'--notify-url': is not a URL a client can parse"),
     (["--notify-url", "http://hooks.example:99999/x"], "'--notify-url': is not a URL a client"),

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from ..errors import UsageError
 from .credentials import Credentials
+from .urls import UnsafeURL, origin_of
 
 __all__ = [
     "DEFAULT_MAX_TIME",
@@ -70,14 +71,23 @@ def target_url_problem(url: str) -> str | None:
 
     Beyond http_url_problem: a target URL carries no credentials (``user:password@``).
     They would be printed with the URL in the terminal, every report, the history and the
-    alerts; zdcontract takes them from ZENDESK_* variables, which it masks everywhere.
+    alerts; zdcontract takes them from ZENDESK_* variables, which it masks everywhere. And
+    the client must be able to send to it (``urls.origin_of``: no whitespace or control
+    characters, a valid host name), or the run would start and then fail.
     """
     if "@" in url.split("://", 1)[-1].split("/", 1)[0]:
         return (
             "carries user information (user:password@); give credentials in ZENDESK_EMAIL "
             "and ZENDESK_API_TOKEN, or ZENDESK_OAUTH_TOKEN (the URL is not shown)"
         )
-    return http_url_problem(url)
+    problem = http_url_problem(url)
+    if problem is not None:
+        return problem
+    try:
+        origin_of(url)
+    except UnsafeURL as exc:
+        return f"is not a URL the client sends requests to: {exc}"
+    return None
 
 
 def shown_url(url: str) -> str:
