@@ -26,6 +26,7 @@ from foreign.runs import zd_run
 from foreign.servers import LinkRewritingProxy, RecordingServer
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from loopback import QuietHandler, serving
 from reliability._helpers import clean_env
 
 from zdcontract.mock import MockConfig, MockServer
@@ -169,6 +170,34 @@ def test_credentials_reach_only_the_exact_origin(
         check()
     finally:
         client.close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_elsewhere_is_an_answer_never_followed(
+    servers: tuple[RecordingServer, RecordingServer], status: int
+) -> None:
+    """A target answering with a Location on the sink: the answer is validated as it is,
+    and neither the request nor the credentials go where it points."""
+    _, sink = servers
+    sink.clear()
+    authorizations: list[str | None] = []
+
+    class Redirecting(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            authorizations.append(self.headers.get("Authorization"))
+            self.send_response(status)
+            self.send_header("Location", f"http://localhost:{sink.port}{LISTING}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    with (
+        serving(Redirecting) as url,
+        HttpClient(url, credentials=CREDENTIALS, sleep=lambda seconds: None) as client,
+    ):
+        exchange = client.get(LISTING)
+    assert (exchange.status, exchange.attempts, exchange.error) == (status, 1, None)
+    assert authorizations == [AUTHORIZATION]  # the target itself got them, once
+    assert sink.seen == [], f"the redirect was followed: {sink.seen}"
 
 
 @pytest.mark.slow
