@@ -59,3 +59,28 @@ def test_the_cli_refuses_an_unwritable_history_without_sending_anything(tmp_path
         f"zdcontract: error: --history: {blocker} is not a directory"
     ]
     assert "seed" not in done.stdout  # refused before the run announced itself
+
+
+def test_the_progress_bar_ends_full_one_step_per_request_and_check() -> None:
+    from zdcontract.runner import RunConfig, run
+
+    class Counting:
+        def __init__(self) -> None:
+            self.total: int | None = None
+            self.steps: list[str] = []
+
+        def start(self, total: int) -> None:
+            self.total = total
+
+        def advance(self, description: str) -> None:
+            self.steps.append(description)
+
+    progress = Counting()
+    config = RunConfig(seed=1, max_examples=3, profile="conformant", mock_activities=30)
+    result = run(config, progress=progress)
+    cases = sum(c.cases for c in result.checks if c.check == "schema")
+    behaviour = [c.check for c in result.checks if c.check != "schema"]
+    assert cases > 3 and behaviour
+    assert progress.total == len(progress.steps) == cases + len(behaviour)
+    assert set(progress.steps[:cases]) <= set(config.operations)  # each case, by operation
+    assert progress.steps[cases:] == behaviour

@@ -134,6 +134,7 @@ def run(
                 client,
                 credentials=config.credentials,
                 on_exchange=on_exchange,
+                on_case=progress.advance,
                 stop=stop,
             )
             suite.probe()
@@ -148,7 +149,6 @@ def run(
             progress.start(len(cases) + len(checks))
             workers = config.workers or (1 if target.kind == "live" else 4)
             suite.schema(config.operations, cases, workers=workers)
-            progress.advance("schema")
             for name in checks:
                 if stop.is_set():
                     raise KeyboardInterrupt

@@ -69,14 +69,18 @@ class Suite:
         validator: DriftValidator | None = None,
         credentials: Credentials | None = None,
         on_exchange: Callable[[str, Exchange], None] | None = None,
+        on_case: Callable[[str], None] | None = None,
         stop: threading.Event | None = None,
     ) -> None:
-        """Send through ``client``; ``on_exchange`` sees every exchange (HAR recording)."""
+        """Send through ``client``; ``on_exchange`` sees every exchange (HAR recording),
+        ``on_case`` the operation of every case sent, once its answer is validated
+        (a progress bar)."""
         self.spec = spec
         self.client = client
         self.validator = validator or DriftValidator(spec)
         self.credentials = credentials
         self.on_exchange = on_exchange
+        self.on_case = on_case
         self.stop = stop or threading.Event()
         self.tally: dict[str, RequestTally] = {}
         self.paths = paths_of(spec)
@@ -226,6 +230,8 @@ class Suite:
                 self.observe(case.operation, exchange)
             finally:
                 self._piece = None
+            if self.on_case is not None:
+                self.on_case(case.operation)
         return failure
 
     def _drain(
