@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
+from loopback import QuietHandler, serving
 from plugin_helpers import read_report
 
 pytest_plugins = ["pytester"]
@@ -132,3 +135,55 @@ def test_zd_client_goes_to_the_base_url(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=1)
     assert [r.target for r in seen] == ["/api/v2/activities/count"]
     result.stdout.fnmatch_lines([f"target: {url}", "PASSED: no new drift*"])
+
+
+UNREADABLE_TESTS = """
+import requests
+
+
+def test_an_undecodable_coding_is_named(zd_client, zd_validate):
+    response = zd_client.get("/api/v2/activities/count")
+    assert response.undecoded == ("x-squash",)
+    found = zd_validate(response, record=False)
+    assert [f.fingerprint for f in found] == ["CountActivities|malformed-body||content-encoding"]
+    assert "(x-squash)" in found[0].message
+
+
+def test_a_requests_response_in_that_coding_too(zd_client, zd_validate):
+    response = requests.get(zd_client.base_url + "/api/v2/activities/count", timeout=10)
+    found = zd_validate(response, record=False)
+    assert [f.fingerprint for f in found] == ["CountActivities|malformed-body||content-encoding"]
+
+
+def test_a_body_beyond_the_bound_is_named(zd_client, zd_validate):
+    response = zd_client.get("/api/v2/activities")
+    assert response.oversize is not None
+    found = zd_validate(response, record=False)
+    assert [f.fingerprint for f in found] == ["ListActivities|malformed-body||too-large"]
+"""
+
+
+def test_zd_validate_says_what_the_run_says_of_a_body_it_could_not_read(
+    pytester: pytest.Pytester,
+) -> None:
+    """A body the client cut off or could not decode is the finding ``zdcontract run``
+    files for it, not a verdict on the bytes that happened to arrive."""
+    bomb = gzip.compress(b"0" * (17 * 1024 * 1024))  # beyond the client's 16 MiB once inflated
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            count = self.path.startswith("/api/v2/activities/count")
+            body = b"\x28\xb5\x2f\xfd squashed" if count else bomb
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "x-squash" if count else "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    pytester.makepyfile(test_unreadable=UNREADABLE_TESTS)
+    with serving(Handler) as url:
+        result = pytester.runpytest(
+            "-p", "no:cacheprovider", "--zd-base-url", url, "-o", "zd_rate_limit=60000"
+        )
+    result.assert_outcomes(passed=3)

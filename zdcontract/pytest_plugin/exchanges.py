@@ -1,81 +1,39 @@
-"""One response in, its findings out: what the contract items and ``zd_validate`` share.
+"""A response handed to ``zd_validate``, as the runner's Exchange.
 
-A response is a ``zd_client`` Exchange or a ``requests.Response``; the findings come from
-the same function ``zdcontract run`` uses (zdcontract.runner.observe).
+A ``zd_client`` response already is one, with everything the client knew of its body (cut
+off at the size bound, left in a content coding it does not decode); a ``requests.Response``
+becomes one. Its findings then come from the function ``zdcontract run`` uses
+(zdcontract.runner.observe.exchange_findings), so the same answer is the same finding in both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from ..drift import DriftValidator, Finding
-from ..runner import Credentials, Exchange
-from ..runner.observe import response_findings
+from ..runner import Exchange
+from ..runner._body import undecoded_codings
 
-__all__ = ["Response", "as_response", "findings_for"]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Response:
-    """What validation needs of a response, whatever client fetched it."""
-
-    method: str
-    url: str
-    status: int
-    content_type: str | None
-    body: bytes
-    error: str | None = None
-    attempts: int = 1
+__all__ = ["as_exchange"]
 
 
-def as_response(value: Any) -> Response:
-    """A Response from an Exchange or a ``requests.Response``; TypeError for anything else."""
+def as_exchange(value: Any) -> Exchange:
+    """``value`` if it is an Exchange, one made of a ``requests.Response``; TypeError else."""
     if isinstance(value, Exchange):
-        return Response(
-            method=value.method,
-            url=value.full_url,
-            status=value.status,
-            content_type=value.content_type,
-            body=value.body,
-            error=value.error,
-            attempts=value.attempts,
-        )
+        return value
     status = getattr(value, "status_code", None)
     content = getattr(value, "content", None)
     request = getattr(value, "request", None)
     if isinstance(status, int) and isinstance(content, bytes):
-        return Response(
+        return Exchange(
             method=str(getattr(request, "method", None) or "GET"),
             url=str(getattr(value, "url", "")),
+            params={},
             status=status,
-            content_type=value.headers.get("Content-Type"),
+            headers=value.headers,
             body=content,
+            # requests decodes what urllib3 decodes, as the runner's client does.
+            undecoded=undecoded_codings(value.headers),
         )
     raise TypeError(
         f"zd_validate takes a zd_client response or a requests.Response, not {type(value).__name__}"
-    )
-
-
-def findings_for(
-    validator: DriftValidator,
-    response: Response,
-    *,
-    operation: str | None = None,
-    credentials: Credentials | None = None,
-) -> list[Finding]:
-    """Every deviation of ``response`` from the contract of ``operation`` (matched by URL)."""
-    if operation is None:
-        operation = validator.spec.match(response.method, response.url).operation_id
-    return response_findings(
-        validator,
-        operation,
-        method=response.method,
-        url=response.url,
-        status=response.status,
-        content_type=response.content_type,
-        body=response.body,
-        error=response.error,
-        attempts=response.attempts,
-        credentials=credentials,
     )

@@ -136,14 +136,15 @@ class ZdContractPlugin:
         self, response: object, *, test: str, operation: str | None = None, record: bool = True
     ) -> list[Finding]:
         """The findings of one response (``zd_validate``), recorded under ``test``."""
-        from .exchanges import as_response, findings_for
+        from ..runner.observe import exchange_findings
+        from .exchanges import as_exchange
 
-        seen = as_response(response)
+        seen = as_exchange(response)
         validator = self.validator
         if operation is None:
-            operation = validator.spec.match(seen.method, seen.url).operation_id
-        found = findings_for(
-            validator, seen, operation=operation, credentials=self.target.credentials_or_none()
+            operation = validator.spec.match(seen.method, seen.full_url).operation_id
+        found = exchange_findings(
+            validator, operation, seen, credentials=self.target.credentials_or_none()
         )
         if record:
             self.recorder.record(found, operation=operation, check=test)

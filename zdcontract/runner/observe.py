@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Observation",
     "curl_command",
+    "exchange_findings",
     "json_object",
     "not_exercised",
     "observe_exchange",
@@ -62,7 +63,22 @@ def observe_exchange(
     """The findings of one exchange, and whether it exercised the contract."""
     if exchange.error is None and exchange.status == 429:
         return Observation()  # still rate limited after the retries: an event, never drift
-    found = response_findings(
+    found = exchange_findings(validator, operation, exchange, credentials)
+    readable = exchange.oversize is None and not exchange.undecoded
+    validated = exchange.error is None and readable and not any(f.kind in _UNCHECKED for f in found)
+    return Observation(found, validated, json_object(exchange))
+
+
+def exchange_findings(
+    validator: DriftValidator,
+    operation: str,
+    exchange: Exchange,
+    credentials: Credentials | None = None,
+) -> list[Finding]:
+    """Every deviation of one exchange (see response_findings), with all the client knew of
+    its body: one cut off at the size bound, or left in a coding it does not decode, is
+    named so rather than validated."""
+    return response_findings(
         validator,
         operation,
         method=exchange.method,
@@ -76,9 +92,6 @@ def observe_exchange(
         oversize=exchange.oversize,
         undecoded=exchange.undecoded,
     )
-    readable = exchange.oversize is None and not exchange.undecoded
-    validated = exchange.error is None and readable and not any(f.kind in _UNCHECKED for f in found)
-    return Observation(found, validated, json_object(exchange))
 
 
 def not_exercised(
