@@ -4,7 +4,7 @@ Modules: ``options`` (the ``--zd-*`` flags and ini settings), ``session`` (the o
 per session and its hooks), ``recorder`` (what was found, mergeable across xdist workers),
 ``target`` (the mock or --zd-base-url, started lazily), ``contract`` and ``items`` (the
 built-in suite), ``exchanges`` (a response for ``zd_validate``), ``fixtures``, ``report``,
-``summary`` (terminal text), ``baseline`` and ``xdist``. Modules that import the mock, the
+``summary`` (terminal text) and ``xdist``. Modules that import the mock, the
 runner or the report writers are imported only when used, so an inert plugin stays cheap.
 """
 

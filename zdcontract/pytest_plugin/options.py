@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from ..drift import Severity
     from ..runner.config import RunConfig
     from ..runner.credentials import Credentials
 
@@ -145,13 +144,6 @@ class Options:
             mock_activities=self.mock_activities,
             credentials=credentials,
         )
-
-    @property
-    def threshold(self) -> Severity | None:
-        """The severity --zd-fail-on names (None for ``never``)."""
-        from ..drift import Severity
-
-        return None if self.fail_on == "never" else Severity(self.fail_on)
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Options:
