@@ -59,8 +59,11 @@ def target_line(target: Target, seed: int | None) -> str:
 
 
 def failure_text(title: str, findings: Iterable[Finding], fail_on: str) -> str:
-    """A contract item's failure: each finding with where, what, and how to reproduce it."""
-    ordered = sorted(findings, key=lambda f: (-f.severity.rank, -f.count, f.fingerprint))
+    """A contract item's failure: each finding with where, what, and how to reproduce it
+    (in the order every report lists them)."""
+    from ..reports._summary import ordered as report_order  # here: the writers are heavy
+
+    ordered = report_order(findings)
     noun = "finding" if len(ordered) == 1 else "findings"
     lines = [f"{title}: {len(ordered)} {noun} at or above {fail_on}"]
     shown: set[str] = set()
