@@ -104,6 +104,7 @@ def since_honoured(ctx: CheckContext) -> NotExercised | None:
     if body is None:
         return ctx.unanswered()
     first = ctx.last
+    cut: NotExercised | None = None  # why the walk ended before its last page
     for _ in range(MAX_SINCE_PAGES):
         found = [a["id"] for a in body.get("activities") or [] if _has_id(a)]
         ctx.records += len(found)
@@ -113,8 +114,11 @@ def since_honoured(ctx: CheckContext) -> NotExercised | None:
             break
         next_body = ctx.follow(_LIST, str(following))
         if next_body is None:
+            cut = ctx.unanswered()
             break
         body = next_body
+    else:
+        cut = NotExercised(f"the since walk had no end after {MAX_SINCE_PAGES} pages")
     early = sorted(
         i for i in seen if i in walk.records and str(walk.records[i].get("created_at")) <= pivot
     )
@@ -128,6 +132,8 @@ def since_honoured(ctx: CheckContext) -> NotExercised | None:
             expected=f"created_at > {pivot}",
             actual={str(i): walk.records[i].get("created_at") for i in early[:5]},
         )
+    if cut is not None:
+        return cut  # the pages not read may hold what looks left out
     left_out = sorted(expected - seen)
     if left_out:
         ctx.violation(

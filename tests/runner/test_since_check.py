@@ -1,0 +1,81 @@
+"""The ``since`` check against a server of our own making: it compares only what it read.
+
+A since walk that breaks off half-way cannot say which activities the target left out; it
+says why it could not compare, instead of reporting the unread pages as left out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from loopback import QuietHandler, serving
+
+from zdcontract.runner.checks import CheckContext, Walk, run_check
+from zdcontract.runner.checks.records import since_honoured
+from zdcontract.runner.client import HttpClient
+from zdcontract.runner.observe import json_object
+
+#: Five activities, newest first; the check's pivot is the middle one (id 3).
+STAMPS = {i: f"2024-01-0{i}T00:00:00Z" for i in range(5, 0, -1)}
+
+
+def walked() -> Walk:
+    walk = Walk(complete=True)
+    for ident, stamp in STAMPS.items():
+        walk.ids.append(ident)
+        walk.records[ident] = {"id": ident, "created_at": stamp}
+    return walk
+
+
+@contextmanager
+def context(second_page: int | None) -> Iterator[CheckContext]:
+    """A target whose since listing holds ids 5 and 4, one per page; the second page
+    answers ``second_page`` (None: there is no second page, both come at once)."""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            query = parse_qs(urlsplit(self.path).query)
+            page: dict[str, Any]
+            status = 200
+            if "page" in query:
+                status = second_page or 200
+                page = {"activities": [{"id": 4}], "next_page": None}
+            elif second_page is None:
+                page = {"activities": [{"id": 5}, {"id": 4}], "next_page": None}
+            else:
+                url = f"http://{self.headers['Host']}/api/v2/activities?page=2"
+                page = {"activities": [{"id": 5}], "next_page": url}
+            body = json.dumps(page).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serving(Handler) as url, HttpClient(url, retries=0) as client:
+        ctx = CheckContext(
+            client=client,
+            observe=lambda _operation, exchange: json_object(exchange),
+            account_host=urlsplit(url).netloc,
+        )
+        ctx.cursor = walked()
+        yield ctx
+
+
+def test_since_passes_when_it_reads_every_activity_after_the_pivot() -> None:
+    with context(second_page=None) as ctx:
+        assert run_check(since_honoured, ctx) is None
+        assert ctx.findings == []
+        assert ctx.records == 2
+
+
+def test_a_since_walk_that_breaks_off_is_not_exercised_and_blames_no_activity() -> None:
+    with context(second_page=503) as ctx:
+        result = run_check(since_honoured, ctx)
+        assert ctx.findings == []  # id 4 was never read: it was not left out
+        assert result is not None
+        assert result.reason == "GET /api/v2/activities?page=2 answered 503"
