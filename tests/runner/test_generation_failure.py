@@ -100,3 +100,20 @@ def test_the_run_says_the_schema_check_was_not_exercised_and_fails(
         f["kind"] == "not-exercised" and f["operation"] == "ListActivities"
         for f in data["findings"]
     )
+
+
+def test_a_stop_is_no_failure_of_schemathesis_it_ends_the_generation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from zdcontract.runner.client import Interrupted
+
+    calls = failing(monkeypatch, "never", times=0)
+    stop = threading.Event()
+    stop.set()
+    failed: dict[str, str] = {}
+    with pytest.raises(Interrupted):
+        keys(failed=failed, stop=stop)
+    assert failed == {}
+    assert len(calls) == 1  # not drawn again from a fresh schema

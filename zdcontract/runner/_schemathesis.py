@@ -185,16 +185,13 @@ def generate_cases(
     """
     modes = [GenerationMode.POSITIVE] + ([GenerationMode.NEGATIVE] if negative else [])
     for op_id in _wanted_in_order(_schema_of(spec), operations):
+        # Interrupted is a KeyboardInterrupt, not an Exception: a stop goes straight through.
         try:
             drawn = _draw(_schema_of(spec), op_id, modes, max_examples, seed, stop)
-        except (Interrupted, KeyboardInterrupt):
-            raise
         except Exception:  # schemathesis' own failure: try once more from a fresh schema
             _SCHEMAS.pop(id(spec), None)
             try:
                 drawn = _draw(_schema_of(spec), op_id, modes, max_examples, seed, stop)
-            except (Interrupted, KeyboardInterrupt):
-                raise
             except Exception as exc:
                 if failed is None:
                     raise
