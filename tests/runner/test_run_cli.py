@@ -261,8 +261,7 @@ def test_settings_come_from_pyproject_and_env(
     (tmp_path / "pyproject.toml").write_text(
         '[tool.zdcontract]\nprofile = "conformant"\nmax-examples = 3\nseed = 11\n'
         'report-dir = "out"\n'
-        # Three random ids rarely name an activity: without the behaviour checks, no
-        # ShowActivity answer would be validated, and the run says so (not exercised).
+        # A list setting too: the run covers the two operations it names.
         'operation = ["ListActivities", "CountActivities"]\n'
     )
     monkeypatch.chdir(tmp_path)
@@ -272,6 +271,7 @@ def test_settings_come_from_pyproject_and_env(
     assert code == 0, err
     assert data["run"]["seed"] == 12  # the environment beats the file
     assert data["run"]["max_examples"] == 3
+    assert [c["operation"] for c in data["checks"]] == ["ListActivities", "CountActivities"]
     code, _, _ = zd(["run", "--no-checks", "--seed", "13"], capsys)
     assert report(tmp_path / "out")["run"]["seed"] == 13  # the command line beats both
     (tmp_path / "pyproject.toml").write_text("[tool.zdcontract]\nmax-exampels = 3\n")
