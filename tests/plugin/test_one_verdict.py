@@ -4,7 +4,8 @@ mock, seed and N reach the same verdict.
 Both run as a user runs them, in their own processes; each writes its JSON report. The
 findings (fingerprint, severity, count), the new/known split against the shipped baseline
 (applied by default to the zendesk mock in both), every check's outcome and what it
-exercised, and what the exit status means must be the same.
+exercised, and what the exit status means must be the same; also on a target whose every
+answer is a 404, where neither may pass for having exercised nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.slow
 
 SEED, N = "7", "3"
 DRIFT = "type:/count/value=string"  # new drift, beside the zendesk profile's known drift
+FAULT = "status:404"  # every answer: nothing validated, no record read, whatever fail-on says
 
 
 def _report(directory: Path) -> dict[str, Any]:
@@ -42,14 +44,23 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize("drift", [False, True], ids=["known-drift-only", "new-drift"])
-def test_the_cli_and_the_plugin_reach_the_same_verdict(tmp_path: Path, drift: bool) -> None:
+@pytest.mark.parametrize(
+    ("drift", "fault"),
+    [(False, None), (True, None), (False, FAULT)],
+    ids=["known-drift-only", "new-drift", "nothing-exercised"],
+)
+def test_the_cli_and_the_plugin_reach_the_same_verdict(
+    tmp_path: Path, drift: bool, fault: str | None
+) -> None:
     env_free = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     cli_args = ["--seed", SEED, "--max-examples", N, "--report-dir", "cli"]
     plugin_args = ["--zd-seed", SEED, "--zd-max-examples", N, "--zd-report", "plugin/"]
     if drift:
         cli_args += ["--mock-drift", DRIFT]
         plugin_args += ["-o", f"zd_mock_drift={DRIFT}"]
+    if fault:
+        cli_args += ["--mock-fault", fault]
+        plugin_args += ["-o", f"zd_mock_faults={fault}"]
     cli = subprocess.run(
         [sys.executable, "-m", "zdcontract", "run", *cli_args],
         cwd=tmp_path, capture_output=True, env=env_free, timeout=300, check=False,
@@ -62,11 +73,17 @@ def test_the_cli_and_the_plugin_reach_the_same_verdict(tmp_path: Path, drift: bo
     assert cli.returncode in (0, 1), cli.stderr.decode()
     cli_data, plugin_data = _report(tmp_path / "cli"), _report(tmp_path / "plugin")
     assert _summary(plugin_data) == _summary(cli_data)
-    # The same exit meaning: 1 is new drift at or above fail-on in both, 0 none.
-    assert cli.returncode == plugin.returncode == (1 if drift else 0), plugin.stdout.decode()
+    # The same exit meaning: 1 is new drift at or above fail-on (or nothing exercised) in
+    # both, 0 none.
+    failed = drift or fault is not None
+    assert cli.returncode == plugin.returncode == (1 if failed else 0), plugin.stdout.decode()
     assert cli_data["run"]["exit_code"] == plugin_data["run"]["exit_code"]
+    if fault is not None:
+        assert all(c["outcome"] == "not-exercised" for c in cli_data["checks"])
     # Both end on the same verdict line.
     cli_line = cli.stdout.decode().strip().splitlines()[-1]
     plugin_lines = plugin.stdout.decode().splitlines()
-    assert cli_line.startswith("FAILED: " if drift else "PASSED: "), cli.stdout.decode()
+    assert cli_line.startswith("FAILED: " if failed else "PASSED: "), cli.stdout.decode()
+    if fault is not None:
+        assert cli_line.startswith("FAILED: nothing was exercised"), cli_line
     assert any(line == cli_line for line in plugin_lines), (cli_line, plugin_lines[-12:])
