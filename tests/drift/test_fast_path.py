@@ -494,10 +494,10 @@ def _reduced_inputs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     from zdcontract.drift import validator as module
 
     seen: list[Any] = []
-    original = module.body_validator
+    original = module._Compiled.body
 
-    def spying(schema: Any) -> Any:
-        engine = original(schema)
+    def spying(self: Any, key: Any) -> Any:
+        engine = original(self, key)
 
         class Spy:
             def iter_errors(self, value: Any) -> Any:
@@ -506,7 +506,7 @@ def _reduced_inputs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
         return Spy()
 
-    monkeypatch.setattr(module, "body_validator", spying)
+    monkeypatch.setattr(module._Compiled, "body", spying)
     return seen
 
 

@@ -61,6 +61,7 @@ class _Compiled:
 
     schemas: dict[_SchemaKey, Any]
     checks: dict[_SchemaKey, FastCheck | None] = field(default_factory=dict)
+    bodies: dict[_SchemaKey, Any] = field(default_factory=dict)
     core: CoreValidator | None = None
 
     def reference(self) -> CoreValidator:
@@ -74,6 +75,17 @@ class _Compiled:
         if key not in self.checks:
             self.checks[key] = fast_check(self.schemas[key])
         return self.checks[key]
+
+    def body(self, key: _SchemaKey) -> Any:
+        """openapi-core's body validator of one schema, for narrowed bodies (looked up once).
+
+        ``body_validator`` finds it by the schema's text; writing that text out for every
+        drifted response cost 3-5% of explaining a small one (0.02-0.03 ms of 0.65).
+        """
+        found = self.bodies.get(key)
+        if found is None:
+            found = self.bodies[key] = body_validator(self.schemas[key])
+        return found
 
 
 class DriftValidator:
@@ -187,7 +199,7 @@ class DriftValidator:
                 return  # proven clean: the reference would report nothing
             if isinstance(verdict, Drifted) and openapi_core_picks(key, status):
                 assert check is not None
-                explained = self._narrowed(check, schemas[schema_key], verdict.value, body)
+                explained = self._narrowed(compiled, schema_key, check, verdict.value, body)
                 if explained is not None:
                     yield from _unique(bounded(explained))
                     return
@@ -201,13 +213,15 @@ class DriftValidator:
         yield from _unique(translate(errors, schemas[schema_key]))
 
     @staticmethod
-    def _narrowed(check: FastCheck, schema: Any, value: Any, body: bytes) -> list[Issue] | None:
+    def _narrowed(
+        compiled: _Compiled, key: _SchemaKey, check: FastCheck, value: Any, body: bytes
+    ) -> list[Issue] | None:
         """The issues of a drifted body, the reference reading only what drifts (or None)."""
         reduced = check.planner.reduce(value, body)
         if reduced is None:
             return None
-        errors = list(body_validator(schema).iter_errors(reduced.value))
-        return spread(reduced, errors, schema)
+        errors = list(compiled.body(key).iter_errors(reduced.value))
+        return spread(reduced, errors, compiled.schemas[key])
 
     def _findings(self, operation: str, issues: list[Issue], status: int) -> list[Finding]:
         """One finding per fingerprint, as ``aggregate`` would merge one finding per issue.
