@@ -376,10 +376,14 @@ def _holder(value: dict[str, Any], place: str, index: int) -> tuple[Any, Any] | 
     """The (container, key) whose value a drift at ``place`` of item ``index`` replaces."""
     if place == "page":
         return value, None
+    # An earlier drift at the page may have removed or replaced the arrays below.
     if place in ("actors", "users"):
-        items = value[place]
-        return (items, index % len(items)) if items else None
-    activity = value["activities"][index]
+        items = value.get(place)
+        return (items, index % len(items)) if isinstance(items, list) and items else None
+    activities = value.get("activities")
+    if not isinstance(activities, list) or index >= len(activities):
+        return None
+    activity = activities[index]
     if not isinstance(activity, dict):
         return None
     if place == "activity":
