@@ -538,6 +538,19 @@ def test_narrowing_reads_each_distinct_drift_once(monkeypatch: pytest.MonkeyPatc
     assert findings == REFERENCE.validate(body, operation="ListActivities")
 
 
+def _whole_reference_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the operation of every body the whole reference (openapi-core) reads."""
+    calls: list[str] = []
+    original = CoreValidator.schema_errors
+
+    def spy(self: CoreValidator, operation: str, *args: Any) -> list[Any]:
+        calls.append(operation)
+        return original(self, operation, *args)
+
+    monkeypatch.setattr(CoreValidator, "schema_errors", spy)
+    return calls
+
+
 def test_a_number_orjson_cannot_read_exactly_goes_to_the_whole_reference(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -545,11 +558,13 @@ def test_a_number_orjson_cannot_read_exactly_goes_to_the_whole_reference(
     value["activities"][1]["actor_id"] = 2**64 + 1  # read as a float by orjson
     value["activities"][2]["via"] = 2**70  # an undocumented field named with its JSON type
     seen = _reduced_inputs(monkeypatch)
+    calls = _whole_reference_calls(monkeypatch)
     body = zb.dumps(value)
     assert FAST.validate(body, operation="ListActivities") == REFERENCE.validate(
         body, operation="ListActivities"
     )
     assert seen == []
+    assert calls == ["ListActivities"] * 2  # the fast validator's, then the reference's
 
 
 def test_readers_decide_where_the_walk_goes() -> None:
@@ -697,14 +712,7 @@ def test_drifted_pages_are_explained_by_the_reference() -> None:
 
 
 def test_fast_false_forces_the_reference(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    original = CoreValidator.schema_errors
-
-    def spy(self: CoreValidator, operation: str, *args: Any) -> list[Any]:
-        calls.append(operation)
-        return original(self, operation, *args)
-
-    monkeypatch.setattr(CoreValidator, "schema_errors", spy)
+    calls = _whole_reference_calls(monkeypatch)
     body = zb.dumps(zb.count())
     assert DriftValidator(fast=False).validate(body, operation="CountActivities") == []
     assert calls == ["CountActivities"]
