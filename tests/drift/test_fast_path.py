@@ -19,13 +19,13 @@ from unittest import mock
 
 import pytest
 import zendesk_bodies as zb
+from drift_specs import one_operation_spec
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from zdcontract import DriftValidator, Kind
 from zdcontract.drift import _fast, _narrow
 from zdcontract.drift._openapi_core import CoreValidator
-from zdcontract.spec import Spec
 
 # Cheap examples (a few ms each): ten times the profile's count (dev 300, ci 1,000).
 # Four times the profile's budget (400 under CI): the fixed sweeps below cover the known corners.
@@ -718,27 +718,6 @@ def test_fast_false_forces_the_reference(monkeypatch: pytest.MonkeyPatch) -> Non
     assert calls == ["CountActivities"]
 
 
-def _spec(schema: dict[str, Any]) -> Spec:
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/things": {
-                "get": {
-                    "operationId": "ListThings",
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {"application/json": {"schema": schema}},
-                        }
-                    },
-                }
-            }
-        },
-    }
-    return Spec(document, "inline")
-
-
 @pytest.mark.parametrize(
     ("schema", "covered"),
     [
@@ -753,7 +732,10 @@ def _spec(schema: dict[str, Any]) -> Spec:
     ],
 )
 def test_schemas_outside_the_proof_use_the_reference(schema: dict, covered: bool) -> None:
-    fast, reference = DriftValidator(_spec(schema)), DriftValidator(_spec(schema), fast=False)
+    fast, reference = (
+        DriftValidator(one_operation_spec(schema)),
+        DriftValidator(one_operation_spec(schema), fast=False),
+    )
     assert (_fast.fast_check(fast.strict_schema("ListThings")) is not None) is covered
     for body in (b'{"n": -1}', b'{"s": "c"}', b'{"s": "a"}', b'{"n": 1, "s": "b"}', b"{}"):
         assert fast.validate(body, operation="ListThings") == reference.validate(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import zendesk_bodies as zb
+from drift_specs import one_operation
 
 from zdcontract.drift import DriftValidator, Finding
 from zdcontract.drift.findings import Kind
@@ -119,49 +120,27 @@ def inline_spec() -> Spec:
             "owner": {"nullable": True, "allOf": [{"$ref": "#/components/schemas/Owner"}]},
         },
     }
-    document = {
-        "openapi": "3.0.3",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/things": {
-                "get": {
-                    "operationId": "ListThings",
-                    "responses": {
-                        200: {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {"things": {"type": "array", "items": thing}},
-                                    }
-                                }
-                            },
-                        }
-                    },
-                }
-            },
-            "/things/{id}": {
-                "get": {
-                    "operationId": "ShowThing",
-                    "responses": {"200": {"$ref": "#/components/responses/One"}},
-                }
+    page = {"type": "object", "properties": {"things": {"type": "array", "items": thing}}}
+    document = one_operation(page, openapi="3.0.3", status=200)  # 200: as YAML reads it
+    document["paths"]["/things/{id}"] = {
+        "get": {
+            "operationId": "ShowThing",
+            "responses": {"200": {"$ref": "#/components/responses/One"}},
+        }
+    }
+    document["components"] = {
+        "responses": {
+            "One": {"$ref": "#/components/responses/Thing"},
+            "Thing": {
+                "description": "one",
+                "content": {"application/json": {"schema": copy.deepcopy(thing)}},
             },
         },
-        "components": {
-            "responses": {
-                "One": {"$ref": "#/components/responses/Thing"},
-                "Thing": {
-                    "description": "one",
-                    "content": {"application/json": {"schema": copy.deepcopy(thing)}},
-                },
-            },
-            "schemas": {
-                "Owner": {
-                    "type": "object",
-                    "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
-                }
-            },
+        "schemas": {
+            "Owner": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+            }
         },
     }
     return Spec(document, "inline")

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from drift_specs import one_operation_spec
 
 from zdcontract import DriftValidator
 from zdcontract.drift._fast import fast_check
@@ -17,24 +18,7 @@ from zdcontract.spec import Spec
 
 
 def _spec(schema: dict[str, Any]) -> Spec:
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "shapes", "version": "1"},
-        "paths": {
-            "/pages": {
-                "get": {
-                    "operationId": "ListPages",
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {"application/json": {"schema": schema}},
-                        }
-                    },
-                }
-            }
-        },
-    }
-    return Spec(document, "inline")
+    return one_operation_spec(schema, path="/pages", operation="ListPages")
 
 
 PAGE = {

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import zendesk_bodies as zb
+from drift_specs import one_operation
 
 from zdcontract import DriftValidator, Kind, Severity, SeverityPolicy, load_spec, validate_response
 from zdcontract.spec import Spec
@@ -152,33 +153,15 @@ def test_type_mismatch_on_many_records() -> None:
 
 
 def test_constraint_violation_on_a_spec_with_constraints() -> None:
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": "t", "version": "1"},
-        "paths": {
-            "/things": {
-                "get": {
-                    "operationId": "ListThings",
-                    "responses": {
-                        "200": {
-                            "description": "ok",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "state": {"type": "string", "enum": ["open", "closed"]},
-                                            "size": {"type": "integer", "minimum": 0},
-                                        },
-                                    }
-                                }
-                            },
-                        }
-                    },
-                }
-            }
-        },
-    }
+    document = one_operation(
+        {
+            "type": "object",
+            "properties": {
+                "state": {"type": "string", "enum": ["open", "closed"]},
+                "size": {"type": "integer", "minimum": 0},
+            },
+        }
+    )
     validator = DriftValidator(Spec(document, "inline"))
     findings = validator.validate(b'{"state": "lost", "size": -1}', operation="ListThings")
     assert kinds_at(findings) == {
@@ -340,20 +323,7 @@ def test_every_json_media_type_is_parsed_as_json_by_the_reference() -> None:
     """openapi-core alone hands an application/problem+json body to the schema as bytes."""
     schema = {"type": "object", "properties": {"n": {"type": "integer"}}}
     for media in ("application/json", "application/problem+json", "application/vnd.api+json"):
-        document = {
-            "openapi": "3.1.0",
-            "info": {"title": "t", "version": "1"},
-            "paths": {
-                "/things": {
-                    "get": {
-                        "operationId": "ListThings",
-                        "responses": {
-                            "200": {"description": "ok", "content": {media: {"schema": schema}}}
-                        },
-                    }
-                }
-            },
-        }
+        document = one_operation(schema, media=media)
         fast = DriftValidator(Spec(document, "inline"))
         reference = DriftValidator(Spec(document, "inline"), fast=False)
         expected = {b'{"n": "x"}': {"/n"}, b'{"n": 1, "m": 2}': {"/m"}, b'{"n": 1}': set()}
