@@ -34,8 +34,9 @@ never "drift" here, so the findings are the reference's by construction.
 
 A body that holds 1, 2 and the stack headroom but fails 3 is drifted, and the reference
 must explain it. ``FastCheck.examine`` then hands back orjson's reading of it (``Drifted``):
-the strict decoder would find nothing wrong with the bytes (1, 2, 5), so the validator can
-narrow that value (zdcontract.drift._narrow) without decoding the body again.
+the strict decoder would find nothing wrong with the bytes (1, 2 and the headroom, which
+docs/performance.md numbers 5), so the validator can narrow that value
+(zdcontract.drift._narrow) without decoding the body again.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ CLEAN: Final = True
 
 @dataclass(frozen=True, slots=True)
 class Drifted:
-    """A body the reference must explain, as orjson read it (facts 1, 2 and 5 hold)."""
+    """A body the reference must explain, as orjson read it (1, 2 and the headroom hold)."""
 
     value: Any
 
