@@ -206,6 +206,7 @@ def _expected(raw: object, index: int) -> HarEntry | None:
     mime = content.get("mimeType")
     fields = {k: content[k] for k in ("text", "encoding", "size") if k in content}
     fields = {k: v for k, v in fields.items() if not isinstance(v, dict | list)}
+    started = raw.get("startedDateTime")
     return HarEntry(
         index=index,
         method=str(request.get("method") or "GET"),
@@ -213,6 +214,7 @@ def _expected(raw: object, index: int) -> HarEntry | None:
         status=status,
         content_type=header or (str(mime) if mime else None),
         body=_body(fields),
+        started=str(started) if started and not isinstance(started, dict | list) else None,
     )
 
 
@@ -257,7 +259,11 @@ NESTED = {"headers", "content"}
                         }
                     ),
                 },
-                optional={"_extra": _JSON, "cache": _JSON},
+                optional={
+                    "_extra": _JSON,
+                    "cache": _JSON,
+                    "startedDateTime": st.just("2026-11-26T08:00:00.000Z") | _JSON,
+                },
             ),
         ),
         max_size=6,
