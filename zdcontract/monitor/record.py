@@ -216,14 +216,16 @@ class HarRecorder:
         }
 
     def _headers(self, headers: Mapping[str, Any], at: str, cuts: list[str]) -> list[Any]:
-        listed = []
-        for name, value in headers.items():
-            # The name too: a target may echo a secret as a header's name.
-            shown = MASK if _secret_header(str(name)) else str(value)
-            listed.append({"name": str(name), "value": shown})
-        for header in listed:
-            header.update((k, self._text(v, MAX_FIELD_CHARS, at, cuts)) for k, v in header.items())
-        return listed
+        # The name too is masked: a target may echo a secret as a header's name.
+        return [
+            {
+                "name": self._text(str(name), MAX_FIELD_CHARS, at, cuts),
+                "value": self._text(
+                    MASK if _secret_header(str(name)) else str(value), MAX_FIELD_CHARS, at, cuts
+                ),
+            }
+            for name, value in headers.items()
+        ]
 
     def _url(self, url: str, cuts: list[str]) -> str:
         masked = mask_url(url, self.secrets)
