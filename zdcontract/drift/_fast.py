@@ -51,6 +51,7 @@ import orjson
 
 from ._narrow import Planner
 from ._openapi_core import asserted_formats
+from ._readers import ANNOTATIONS
 from .decode import has_stack_room
 
 __all__ = ["CLEAN", "DATE_TIME_GUARD", "Drifted", "FastCheck", "fast_check"]
@@ -82,10 +83,6 @@ _PLAIN = frozenset(
         "minProperties",
         "maxProperties",
     }
-)
-# Annotations: neither validator asserts anything with them.
-_ANNOTATIONS = frozenset(
-    {"readOnly", "deprecated", "default", "title", "description", "$comment", "examples"}
 )
 _FORMATS = frozenset({"date-time"})
 
@@ -190,7 +187,7 @@ def _covered(node: Any) -> bool:
         elif key in ("enum", "const"):
             if not _free_of_numbers(value):
                 return False
-        elif key not in _PLAIN and key not in _ANNOTATIONS and not str(key).startswith("x-"):
+        elif key not in _PLAIN and key not in ANNOTATIONS and not str(key).startswith("x-"):
             return False
     return True
 

@@ -19,7 +19,7 @@ import jsonschema_rs
 if TYPE_CHECKING:
     from ._narrow import Planner
 
-__all__ = ["Direct", "Readers"]
+__all__ = ["ANNOTATIONS", "Direct", "Readers"]
 
 #: Keywords a node may carry (in every schema reading it) for the walk to go inside it:
 #: applicators, ``type``, and the two key-level assertions. Anything else (enum, const,
@@ -27,7 +27,9 @@ __all__ = ["Direct", "Readers"]
 _DESCEND = frozenset(
     {"type", "properties", "required", "additionalProperties", "allOf", "anyOf", "items"}
 )
-_ANNOTATIONS = frozenset(
+#: Annotations: neither jsonschema-rs nor openapi-core's validator asserts anything with them
+#: (the fast schema's coverage in _fast reads them too).
+ANNOTATIONS = frozenset(
     {"readOnly", "deprecated", "default", "title", "description", "$comment", "examples"}
 )
 _NONE: Final = object()  # no witness: the clean value itself stands in
@@ -47,7 +49,7 @@ Direct = tuple[tuple[Any, bool], ...]  # (schema, reached through an anyOf branc
 
 
 def _asserted(schema: Mapping[str, Any]) -> set[str]:
-    return {k for k in schema if k not in _ANNOTATIONS and not str(k).startswith("x-")}
+    return {k for k in schema if k not in ANNOTATIONS and not str(k).startswith("x-")}
 
 
 def _types(schema: Mapping[str, Any]) -> set[str] | None:
