@@ -567,6 +567,29 @@ def test_a_number_orjson_cannot_read_exactly_goes_to_the_whole_reference(
     assert calls == ["ListActivities"] * 2  # the fast validator's, then the reference's
 
 
+def test_the_keys_a_body_sends_do_not_grow_the_narrowing_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plan lives as long as its validator: undeclared keys share one set of readers."""
+    validator = DriftValidator()
+    calls = _whole_reference_calls(monkeypatch)
+    sizes = []
+    for round_ in range(3):
+        value = zb.offset_page(3)
+        value["activities"][1]["actor"].update({f"r{round_}a{i}": i for i in range(200)})
+        value.update({f"r{round_}p{i}": i for i in range(200)})
+        body = zb.dumps(value)
+        findings = validator.validate(body, operation="ListActivities")
+        assert findings == REFERENCE.validate(body, operation="ListActivities")
+        assert sum(f.count for f in findings if f.kind is Kind.UNDOCUMENTED_FIELD) == 400
+        check = validator._compile(validator.spec.operation("ListActivities")).check(LIST_KEY)
+        assert check is not None
+        planner = check.planner
+        sizes.append(sum(len(readers._children) for readers in planner._sets.values()))
+    assert calls == ["ListActivities"] * 3  # the reference's; the validator's were narrowed
+    assert sizes[0] == sizes[-1], sizes
+
+
 def test_readers_decide_where_the_walk_goes() -> None:
     check = FAST._compile(FAST.spec.operation("ListActivities")).check(LIST_KEY)
     assert check is not None

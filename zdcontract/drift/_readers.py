@@ -65,8 +65,10 @@ class Readers:
     __slots__ = (
         "_check",
         "_children",
+        "_declared",
         "_items",
         "_planner",
+        "_undeclared",
         "_witness",
         "closure",
         "dedup",
@@ -98,30 +100,44 @@ class Readers:
             and ("array" in (_types(only) or {"array"}))
         )
         self._children: dict[str, Readers] = {}
+        self._declared = frozenset(k for s in dicts for k in s.get("properties") or ())
+        self._undeclared: Readers | None = None
         self._items: Readers | None = None
         self._check: Any = None
         self._witness: Any = None
 
     def child(self, key: str) -> Readers:
-        """The readers of member ``key`` of an object read here."""
+        """The readers of member ``key`` of an object read here.
+
+        Kept per declared name. Every undeclared name has the same readers (each schema's
+        ``additionalProperties``), kept once: the keys a target sends must not grow what
+        lives as long as the validator.
+        """
         found = self._children.get(key)
-        if found is None:
-            direct: list[tuple[Any, bool]] = []
-            named = False  # an additionalProperties: false that will name this key
-            for schema, conditional in self.closure:
-                if not isinstance(schema, Mapping):
-                    continue
-                properties = schema.get("properties") or {}
-                if key in properties:
-                    direct.append((properties[key], conditional))
-                elif "additionalProperties" in schema:
-                    extra = schema["additionalProperties"]
-                    if extra is False:
-                        named = True
-                    elif extra is not True:
-                        direct.append((extra, conditional))
-            found = self._planner.readers(tuple(direct), named)
+        if found is not None:
+            return found
+        declared = key in self._declared
+        if not declared and self._undeclared is not None:
+            return self._undeclared
+        direct: list[tuple[Any, bool]] = []
+        named = False  # an additionalProperties: false that will name this key
+        for schema, conditional in self.closure:
+            if not isinstance(schema, Mapping):
+                continue
+            properties = schema.get("properties") or {}
+            if key in properties:
+                direct.append((properties[key], conditional))
+            elif "additionalProperties" in schema:
+                extra = schema["additionalProperties"]
+                if extra is False:
+                    named = True
+                elif extra is not True:
+                    direct.append((extra, conditional))
+        found = self._planner.readers(tuple(direct), named)
+        if declared:
             self._children[key] = found
+        else:
+            self._undeclared = found
         return found
 
     def items(self) -> Readers:
