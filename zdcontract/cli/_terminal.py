@@ -15,7 +15,7 @@ from rich.table import Table
 
 from ..drift.findings import WHOLE_RESPONSE, Finding, safe_text
 from ..monitor import Classification
-from ..reports._summary import baseline_of, check_findings, format_retries, ordered
+from ..reports._summary import check_findings, format_retries, ordered
 from ..results import RunResult
 
 __all__ = ["TOP_FINDINGS", "print_summary"]
@@ -50,21 +50,18 @@ def _requests(result: RunResult) -> Table:
 
 
 def _checks(console: Console, result: RunResult) -> None:
-    view = baseline_of(result)
-    known = view.known if view is not None else frozenset()
     rows = [row for row in check_findings(result) if row.assigned]
-    outcomes = Counter(row.outcome(result, known) for row in rows)
+    outcomes = Counter(row.outcome for row in rows)
     parts = [f"{outcomes['pass']} passed", f"{outcomes['fail']} failed"]
     if outcomes["known"]:
         parts.append(f"{outcomes['known']} known drift only")
     parts.append(f"{outcomes['not-exercised']} not exercised")
     console.print(f"Checks ({len(rows)}): {', '.join(parts)}", markup=False)
     for row in rows:
-        outcome = row.outcome(result, known)
-        if outcome in ("fail", "not-exercised"):
-            why = f": {row.not_exercised}" if outcome == "not-exercised" else ""
+        if row.outcome in ("fail", "not-exercised"):
+            why = f": {row.not_exercised}" if row.outcome == "not-exercised" else ""
             console.print(
-                f"  {outcome.upper():<13} {row.operation} {row.check}{safe_text(why)}",
+                f"  {row.outcome.upper():<13} {row.operation} {row.check}{safe_text(why)}",
                 markup=False,
             )
 

@@ -85,9 +85,9 @@ def baseline_of(result: RunResult) -> BaselineView | None:
     )
 
 
-def blocking(finding: Finding, result: RunResult, known: frozenset[str] = frozenset()) -> bool:
+def blocking(finding: Finding, fail_on: str, known: frozenset[str] = frozenset()) -> bool:
     """Whether ``finding`` fails the run: new (not in ``known``) and at or above fail-on."""
-    return finding.fingerprint not in known and fails(finding, result.fail_on)
+    return finding.fingerprint not in known and fails(finding, fail_on)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,7 +178,7 @@ def judge(
 ) -> Verdict:
     """The Verdict of these findings: what fails the run, what the baseline accepts."""
     findings = tuple(findings)
-    failing = [f for f in findings if f.fingerprint not in known and fails(f, fail_on)]
+    failing = [f for f in findings if blocking(f, fail_on, known)]
     return Verdict(
         total=len(findings),
         failing=len(failing),
@@ -223,27 +223,20 @@ OUTCOMES = ("pass", "known", "fail", "not-exercised")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckFindings:
-    """A check (or an operation's unassigned findings) with its findings resolved."""
+    """A check (or an operation's unassigned findings) with its findings resolved and its
+    outcome decided (by check_findings, against the run's fail-on and baseline)."""
 
     operation: str
     check: str
     findings: tuple[Finding, ...]
+    outcome: str  # one of OUTCOMES (see check_outcome); "fail" for an unknown fingerprint
+    blocks: bool  # a failure: new drift at or above fail-on (a not-exercised check's own
+    #               finding included), or an unknown fingerprint
     unknown: tuple[str, ...] = ()  # fingerprints the check names but the result lacks
     cases: int = 0
     exercised: Exercised = Exercised()
     not_exercised: str | None = None
     assigned: bool = True
-
-    def outcome(self, result: RunResult, known: frozenset[str] = frozenset()) -> str:
-        """One of OUTCOMES (see check_outcome)."""
-        if self.unknown:
-            return "fail"
-        return check_outcome(self.findings, self.not_exercised, result.fail_on, known)
-
-    def blocks(self, result: RunResult, known: frozenset[str] = frozenset()) -> bool:
-        """Whether this check fails the run (a not-exercised one does unless fail-on or
-        the baseline lets it pass)."""
-        return bool(self.unknown) or any(blocking(f, result, known) for f in self.findings)
 
 
 def check_outcome(
@@ -257,7 +250,7 @@ def check_outcome(
     failing drift is all accepted by the baseline, else ``pass``. The CLI's reports and the
     pytest plugin's items both decide here."""
     drift = [f for f in findings if f.kind is not Kind.NOT_EXERCISED]
-    if any(f.fingerprint not in known and fails(f, fail_on) for f in drift):
+    if any(blocking(f, fail_on, known) for f in drift):
         return "fail"
     if not_exercised is not None:
         return "not-exercised"
@@ -267,16 +260,20 @@ def check_outcome(
 
 
 def check_findings(result: RunResult) -> list[CheckFindings]:
-    """Every check with its findings, then per operation the findings no check claims.
+    """Every check with its findings and outcome (one row per ``result.checks``, in their
+    order), then per operation the findings no check claims.
 
     Nothing is lost: a finding that no check names appears under ``unassigned findings``
-    of its operation, in the order of the result.
+    of its operation, in the order of the result. Each row's outcome is decided here, with
+    the baseline in force (``baseline_of``): every format renders it as it is.
     """
+    view = baseline_of(result)
+    known = view.known if view is not None else frozenset()
     by_fingerprint: dict[str, Finding] = {f.fingerprint: f for f in result.findings}
     claimed: set[str] = set()
     rows = []
     for outcome in result.checks:
-        rows.append(_resolve(outcome, by_fingerprint))
+        rows.append(_resolve(outcome, by_fingerprint, result.fail_on, known))
         claimed.update(outcome.fingerprints)
     loose: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -285,19 +282,32 @@ def check_findings(result: RunResult) -> list[CheckFindings]:
     for operation, findings in loose.items():
         rows.append(
             CheckFindings(
-                operation=operation, check=UNASSIGNED, findings=tuple(findings), assigned=False
+                operation=operation,
+                check=UNASSIGNED,
+                findings=tuple(findings),
+                outcome=check_outcome(findings, None, result.fail_on, known),
+                blocks=any(blocking(f, result.fail_on, known) for f in findings),
+                assigned=False,
             )
         )
     return rows
 
 
-def _resolve(outcome: CheckOutcome, by_fingerprint: Mapping[str, Finding]) -> CheckFindings:
+def _resolve(
+    outcome: CheckOutcome,
+    by_fingerprint: Mapping[str, Finding],
+    fail_on: str,
+    known: frozenset[str],
+) -> CheckFindings:
     found = tuple(by_fingerprint[fp] for fp in outcome.fingerprints if fp in by_fingerprint)
     unknown = tuple(fp for fp in outcome.fingerprints if fp not in by_fingerprint)
     return CheckFindings(
         operation=outcome.operation,
         check=outcome.check,
         findings=found,
+        # A fingerprint the result lacks: what the check found cannot be shown, no pass.
+        outcome="fail" if unknown else check_outcome(found, outcome.not_exercised, fail_on, known),
+        blocks=bool(unknown) or any(blocking(f, fail_on, known) for f in found),
         unknown=unknown,
         cases=outcome.cases,
         exercised=outcome.exercised,

@@ -130,7 +130,7 @@ def _context(result: RunResult) -> dict[str, Any]:
             }
             for op in result.operations
         ],
-        "checks": _checks(result, baseline.known if baseline is not None else frozenset()),
+        "checks": _checks(result),
         "findings": findings[:MAX_HTML_FINDINGS],
         "hidden_findings": max(len(findings) - MAX_HTML_FINDINGS, 0),
         "whole_response": WHOLE_RESPONSE,
@@ -138,12 +138,12 @@ def _context(result: RunResult) -> dict[str, Any]:
     }
 
 
-def _checks(result: RunResult, known: frozenset[str]) -> list[dict[str, Any]]:
+def _checks(result: RunResult) -> list[dict[str, Any]]:
     return [
         {
             "operation": row.operation,
             "check": row.check,
-            "outcome": row.outcome(result, known),
+            "outcome": row.outcome,
             "cases": row.cases if row.assigned else None,
             "exercised": format_exercised(row.exercised) if row.assigned else "",
             "findings": len(row.findings) + len(row.unknown),

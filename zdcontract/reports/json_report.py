@@ -45,7 +45,7 @@ from ..results import (
 )
 from ..spec.pointer import pointer
 from ._atomic import atomic_write_text
-from ._summary import baseline_of, check_findings, clip, verdict
+from ._summary import check_findings, clip, verdict
 
 __all__ = [
     "load_schema",
@@ -64,13 +64,8 @@ _PACKAGE = __name__.rpartition(".")[0]
 
 def to_json_dict(result: RunResult) -> dict[str, Any]:
     """The JSON report of ``result`` as plain dicts and lists, ready for ``json.dumps``."""
-    view = baseline_of(result)
-    known = view.known if view is not None else frozenset()
-    outcomes = {
-        (row.operation, row.check): row.outcome(result, known)
-        for row in check_findings(result)
-        if row.assigned
-    }
+    # One assigned row per check, in the same order: each check's outcome as decided there.
+    rows = [row for row in check_findings(result) if row.assigned]
     return {
         "schema_version": REPORT_SCHEMA_VERSION,
         "tool": {"name": TOOL_NAME, "version": result.tool_version},
@@ -116,7 +111,7 @@ def to_json_dict(result: RunResult) -> dict[str, Any]:
             for op in result.operations
         ],
         "checks": [
-            _check(check, outcomes[(check.operation, check.check)]) for check in result.checks
+            _check(check, row.outcome) for check, row in zip(result.checks, rows, strict=True)
         ],
         "findings": [f.to_dict() for f in result.findings],
         "extra": _jsonable(dict(result.extra)),

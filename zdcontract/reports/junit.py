@@ -58,7 +58,7 @@ def render_junit(result: RunResult) -> str:
     for row in rows:
         # An operation's time is shared by its checks: the cases then add up to the run.
         share = seconds.get(row.operation, 0.0) / per_operation[row.operation]
-        cases.append(_testcase(row, result, known, share))
+        cases.append(_testcase(row, known, share))
     if result.interrupted:
         cases.append(_interrupted_case())
     counts = Counter(child.tag for case in cases for child in case)
@@ -85,15 +85,12 @@ def write_junit(result: RunResult, path: str | os.PathLike[str]) -> Path:
     return atomic_write_text(path, render_junit(result))
 
 
-def _testcase(
-    row: CheckFindings, result: RunResult, known: frozenset[str], seconds: float
-) -> ET.Element:
+def _testcase(row: CheckFindings, known: frozenset[str], seconds: float) -> ET.Element:
     case = _element(
         "testcase", classname=f"{SUITE_NAME}.{row.operation}", name=row.check, time=_time(seconds)
     )
     findings = ordered(row.findings)
-    outcome = row.outcome(result, known)
-    failing = row.blocks(result, known)
+    outcome, failing = row.outcome, row.blocks
     if row.assigned:  # what the check went through, as every format says it
         done = row.exercised
         facts = {

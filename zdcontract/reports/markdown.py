@@ -137,9 +137,7 @@ def _spec(spec: str) -> str:
 
 
 def _checks_line(result: RunResult) -> str:
-    view = baseline_of(result)
-    known = view.known if view is not None else frozenset()
-    outcomes = Counter(row.outcome(result, known) for row in check_findings(result) if row.assigned)
+    outcomes = Counter(row.outcome for row in check_findings(result) if row.assigned)
     line = f"{outcomes['pass']} passed, {outcomes['fail']} with findings"
     if outcomes["known"]:
         line += f", {outcomes['known']} with known drift only"
@@ -148,10 +146,8 @@ def _checks_line(result: RunResult) -> str:
 
 def _unexercised(result: RunResult) -> list[str]:
     """Every check, its outcome and what it exercised; why, for one that proved nothing."""
-    view = baseline_of(result)
-    known = view.known if view is not None else frozenset()
     rows = [
-        f"| {code(row.operation)} | {escape(row.check)} | {row.outcome(result, known)}"
+        f"| {code(row.operation)} | {escape(row.check)} | {row.outcome}"
         f" | {escape(format_exercised(row.exercised))}"
         f" | {escape(clip(row.not_exercised, _MAX_CELL)) if row.not_exercised else '—'} |"
         for row in check_findings(result)
