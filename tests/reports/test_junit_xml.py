@@ -125,6 +125,28 @@ def test_interrupted_run_adds_an_error() -> None:
     assert error is not None and "interrupted" in error.get("message", "")
 
 
+def test_a_run_that_exercised_nothing_fails_in_junit_as_in_its_exit_status() -> None:
+    # fail-on never: no check's own finding fails, yet the verdict (exit 1) does; a CI
+    # reading the JUnit XML must not see a run of skips as green.
+    hollow = tuple(replace(c, not_exercised="answered 404") for c in clean_result().checks)
+    suite = parse(render_junit(replace(clean_result(fail_on="never"), checks=hollow)))
+
+    assert suite.attrib["failures"] == "1"
+    assert suite.attrib["skipped"] == str(len(hollow))
+    failure = case(suite, "zdcontract", "exercised").find("failure")
+    assert failure is not None and failure.get("type") == "not-exercised"
+    assert failure.get("message", "").startswith("nothing was exercised")
+
+
+def test_one_exercised_check_adds_no_run_level_failure() -> None:
+    checks = clean_result().checks
+    some = (checks[0], *(replace(c, not_exercised="no listing") for c in checks[1:]))
+    suite = parse(render_junit(replace(clean_result(fail_on="never"), checks=some)))
+
+    assert suite.attrib["failures"] == "0"
+    assert not [c for c in suite.iter("testcase") if c.get("name") == "exercised"]
+
+
 def test_clean_run_has_no_failures() -> None:
     suite = parse(render_junit(clean_result()))
 

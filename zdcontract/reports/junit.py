@@ -8,7 +8,9 @@ one ``<testcase classname="zdcontract.<Operation>" name="<check>">`` per check, 
 A case fails only for findings at or above the run's ``fail_on``, so CI agrees with the
 exit status (Jenkins marks a build unstable on any failure); findings below it are listed
 in the case's ``<system-out>``. An interrupted run adds an ``<error>`` case: partial
-results must not look green.
+results must not look green. A run that exercised nothing at all (the verdict's
+``exercised``) adds a ``<failure>`` case, ``exercised``: it fails whatever fail-on says, and
+a suite of skips alone would read as green.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ._summary import (
     format_retries,
     most_severe,
     ordered,
+    verdict,
 )
 
 __all__ = ["render_junit", "write_junit", "xml_safe"]
@@ -61,6 +64,9 @@ def render_junit(result: RunResult) -> str:
         cases.append(_testcase(row, known, share))
     if result.interrupted:
         cases.append(_interrupted_case())
+    state = verdict(result)
+    if not state.exercised:
+        cases.append(_run_case("exercised", "failure", state.headline, "not-exercised"))
     counts = Counter(child.tag for case in cases for child in case)
     totals = {
         "tests": str(len(cases)),
@@ -137,9 +143,14 @@ def _testcase(row: CheckFindings, known: frozenset[str], seconds: float) -> ET.E
 
 
 def _interrupted_case() -> ET.Element:
-    case = _element("testcase", classname=SUITE_NAME, name="run", time=_time(0.0))
     message = "the run was interrupted: results are partial"
-    case.append(_element("error", message=message, type="interrupted"))
+    return _run_case("run", "error", message, "interrupted")
+
+
+def _run_case(name: str, tag: str, message: str, kind: str) -> ET.Element:
+    """A case about the whole run rather than one check."""
+    case = _element("testcase", classname=SUITE_NAME, name=name, time=_time(0.0))
+    case.append(_element(tag, message=message, type=kind))
     return case
 
 
