@@ -46,6 +46,29 @@ def test_validate_prints_the_label(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "(response)" not in out.replace(LABEL, "")
 
 
+def test_spec_learn_names_what_it_left_unexplained_with_the_label(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = {
+        "request": {"method": "GET", "url": "https://acme.zendesk.com/api/v2/activities/count"},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": "{"},
+        },
+    }
+    har = tmp_path / "capture.har"
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+
+    with pytest.raises(SystemExit):
+        main(["spec", "learn", str(har), "-o", str(tmp_path / "learned.yaml")])
+    err = capsys.readouterr().err
+
+    # A malformed body cannot be learned away: it is listed as still drift.
+    [line] = [line for line in err.splitlines() if line.startswith("  CountActivities 200")]
+    assert f"malformed-body {LABEL}: " in line, err
+
+
 def test_the_plugin_failure_text_uses_the_label() -> None:
     text = failure_text("CountActivities schema", server_error(), "warning")
 

@@ -109,6 +109,7 @@ def learn(
     fields nullable, undocumented statuses are documented. Every action says what it rests
     on. Review it, then use it with --overlay or `zdcontract spec apply`.
     """
+    from ..drift.findings import WHOLE_RESPONSE
     from ..learn import dump_overlay, read_samples
     from ..learn import learn as learn_overlay
 
@@ -134,6 +135,6 @@ def learn(
         for sample, finding in learned.residual[:20]:
             click.echo(
                 f"  {sample.operation} {sample.status} {finding.kind} "
-                f"{finding.path or '(response)'}: {finding.message}",
+                f"{finding.path or WHOLE_RESPONSE}: {finding.message}",
                 err=True,
             )
