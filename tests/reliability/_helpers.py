@@ -159,6 +159,27 @@ class Finished:
         return (self.stdout + self.stderr).decode("utf-8", "replace")
 
 
+def alerting_run(report_dir: Path, webhook: str) -> list[str]:
+    """The arguments of a quick run against the mock made to drift: new drift, so its alert
+    goes to ``webhook``."""
+    return [
+        "run",
+        "-q",
+        "--no-baseline",
+        "--mock-drift",
+        "remove:/activities/*/title",
+        "--operation",
+        "ListActivities",
+        "--max-examples",
+        "1",
+        "--no-checks",
+        "--report-dir",
+        str(report_dir),
+        "--notify-url",
+        webhook,
+    ]
+
+
 def run_cli(
     args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = NO_HANG
 ) -> Finished:

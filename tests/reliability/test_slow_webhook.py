@@ -19,7 +19,13 @@ from pathlib import Path
 
 import pytest
 from loopback import QuietHandler, serving
-from reliability._helpers import complete_reports, run_cli, started_cli, wait_for
+from reliability._helpers import (
+    alerting_run,
+    complete_reports,
+    run_cli,
+    started_cli,
+    wait_for,
+)
 
 from zdcontract.monitor.notify import TIMEOUT
 
@@ -62,23 +68,8 @@ def trickling_receiver() -> Iterator[Receiver]:
 
 
 def args_with_drift(tmp_path: Path, hook: str) -> list[str]:
-    """A quick run against the mock made to drift: new drift, so the alert goes out."""
-    return [
-        "run",
-        "-q",
-        "--no-baseline",
-        "--mock-drift",
-        "remove:/activities/*/title",
-        "--operation",
-        "ListActivities",
-        "--max-examples",
-        "1",
-        "--no-checks",
-        "--report-dir",
-        str(tmp_path / "reports"),
-        "--notify-url",
-        f"{hook}/hooks/T0KEN",
-    ]
+    """A quick run that drifts, alerting a webhook whose path is its secret."""
+    return alerting_run(tmp_path / "reports", f"{hook}/hooks/T0KEN")
 
 
 def test_a_trickling_webhook_is_given_up_after_the_alert_bound(tmp_path: Path) -> None:

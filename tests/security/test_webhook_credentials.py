@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from loopback import QuietHandler, serving
-from reliability._helpers import Finished, clean_env, every_file, run_cli
+from reliability._helpers import Finished, alerting_run, clean_env, every_file, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -74,22 +74,7 @@ def run_with_webhook(tmp_path: Path, webhook: str) -> tuple[Finished, list[str]]
     lookups = tmp_path / "lookups.txt"
     path = os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))
     finished = run_cli(
-        [
-            "run",
-            "-q",
-            "--no-baseline",
-            "--mock-drift",
-            "remove:/activities/*/title",
-            "--operation",
-            "ListActivities",
-            "--max-examples",
-            "1",
-            "--no-checks",
-            "--report-dir",
-            str(tmp_path / "reports"),
-            "--notify-url",
-            webhook,
-        ],
+        alerting_run(tmp_path / "reports", webhook),
         cwd=tmp_path,
         env=clean_env(PYTHONPATH=path, ZD_TEST_LOOKUPS=str(lookups)),
     )
