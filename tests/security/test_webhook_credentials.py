@@ -109,3 +109,39 @@ def test_an_unreachable_webhook_never_looks_its_password_up(tmp_path: Path) -> N
     assert f"webhook http://127.0.0.1:{port} failed" in finished.stderr.decode()
     assert "127.0.0.1" in lookups  # the lookup happened, of the host alone
     assert not [name for name in lookups if PASSWORD in name], lookups
+
+
+def test_a_redirect_is_not_followed_with_the_credentials() -> None:
+    """A webhook answering 302 to another origin: urllib would repeat the request there as a
+    GET, Authorization header and all, and call the alert delivered."""
+    from zdcontract.monitor.notify import post_json
+
+    elsewhere: list[dict[str, str]] = []
+
+    class Elsewhere(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            elsewhere.append(dict(self.headers.items()))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815
+
+    with serving(Elsewhere) as other:
+
+        class Redirecting(QuietHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+                self.rfile.read(int(self.headers["Content-Length"]))
+                self.send_response(302)
+                # another origin: the same address by another name, another port
+                self.send_header("Location", other.replace("127.0.0.1", "localhost") + "/x")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        with serving(Redirecting) as hook:
+            host = hook.removeprefix("http://")
+            problem = post_json(f"http://{USER}:{PASSWORD}@{host}/x", {"text": "drift"})
+
+    assert elsewhere == []
+    assert problem == f"webhook {hook} answered HTTP 302; the alert was not delivered"
+    assert PASSWORD not in problem

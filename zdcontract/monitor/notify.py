@@ -87,8 +87,10 @@ def post_json(
     ``timeout`` bounds the whole alert (connecting, sending, reading the answer), not each
     read: a webhook trickling its answer cannot hold the end of a run. ``stop``, once set
     (a signal), abandons the alert at once. A user and password in the URL are sent as
-    HTTP Basic credentials, never as part of the host name to look up. The line names the
-    webhook by scheme and host only: a Slack webhook's path is its secret.
+    HTTP Basic credentials, never as part of the host name to look up. A redirect is not
+    followed (urllib would repeat the alert as a GET, credentials and all, wherever it
+    points): the alert was not delivered. The line names the webhook by scheme and host
+    only: a Slack webhook's path is its secret.
     """
     where = _public(url)
     problem = http_url_problem(url)
@@ -189,7 +191,14 @@ class _Sockets:
                     track(http.client.HTTPSConnection), req, context=ssl.create_default_context()
                 )
 
-        return urllib.request.build_opener(Http, Https)
+        return urllib.request.build_opener(Http, Https, _NoRedirect)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A 3xx stays an answer (an HTTPError): the alert went nowhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 def _shut(sock: socket.socket) -> None:
