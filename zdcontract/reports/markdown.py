@@ -63,7 +63,7 @@ def render_markdown(result: RunResult, *, top: int = TOP_FINDINGS) -> str:
         _status_line(state),
         *_interrupted(result),
         _run_facts(result),
-        *_unexercised(result),
+        *_checks_table(result),
         "### Requests per operation",
         _operations_table(result),
         "### Findings by severity and kind",
@@ -144,7 +144,7 @@ def _checks_line(result: RunResult) -> str:
     return line + f", {outcomes['not-exercised']} not exercised"
 
 
-def _unexercised(result: RunResult) -> list[str]:
+def _checks_table(result: RunResult) -> list[str]:
     """Every check, its outcome and what it exercised; why, for one that proved nothing."""
     rows = [
         f"| {code(row.operation)} | {escape(row.check)} | {row.outcome}"
