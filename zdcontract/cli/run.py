@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..monitor import HarRecorder
 from ..monitor.session import MonitorOptions, check_writable, finish_run, select_baseline
-from ..reports import redact_result
 from ..runner import RunConfig, credentials_from, keep_caches_out_of_the_working_directory
 from ..runner import run as run_contract
 from ..runner.config import (
@@ -451,9 +450,8 @@ def run(**options: Any) -> None:
                     on_exchange=recorder.record if recorder is not None else None,
                     stop=interrupts.stop,
                 )
-        # Everything after the run (history, baseline, terminal, alerts) sees the result as
-        # the reports show it: a secret echoed by the target into a finding goes here.
-        result = redact_result(result, secrets)
+        # finish_run masks the secrets in the result first: history, baseline, terminal and
+        # alerts see it as the reports show it (a secret the target echoed into a finding).
         outcome = finish_run(
             result,
             monitor,
