@@ -45,8 +45,6 @@ from .walk import (
 
 __all__ = ["Pass"]
 
-_ROOTS = ("components", "paths", "webhooks")
-
 
 @dataclass(slots=True)
 class _Node:
@@ -112,7 +110,7 @@ class Pass:
                 location: Location = (*_op(operation), "responses", key)
                 node = responses[key]
                 if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-                    location = locate(self.document, node["$ref"][1:])
+                    location = locate(self.document, node["$ref"])
                 return location
         return None
 
@@ -177,12 +175,9 @@ class Pass:
     ) -> None:
         sample = self.samples[index]
         media = self.media_schema(sample)
-        path = str(finding.schema_path)[1:]
         if media is None:
             return
-        if not tokens(path) or tokens(path)[0] not in _ROOTS:
-            path = "".join(f"/{_escape(t)}" for t in media) + path
-        location = locate(self.document, path)
+        location = locate(self.document, str(finding.schema_path))
         holder, name = _holder(finding.kind, location), str(tokens(finding.path)[-1])
         if finding.kind is Kind.UNDOCUMENTED_FIELD:
             declared = node_at(self.document, holder).get("properties") or {}
@@ -310,10 +305,6 @@ def _match_media(content: Mapping[str, Any], media_type: str) -> str | None:
         if value in (f"{media_type.split('/')[0]}/*", "*/*"):
             return key
     return None
-
-
-def _escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 def _note(sample: Sample, finding: Finding) -> str:

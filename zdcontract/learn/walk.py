@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..spec.pointer import escape, tokens
+from ..spec.pointer import escape, fragment_tokens, tokens
 
 __all__ = [
     "Instance",
@@ -68,11 +68,14 @@ def node_at(document: Any, location: Location) -> Any:
     return node
 
 
-def locate(document: Any, pointer: str) -> Location:
-    """The location of a JSON Pointer (``/components/schemas/X``), indices as ints."""
+def locate(document: Any, ref: str) -> Location:
+    """The location a local ref or a finding's schema path (``#/components/schemas/X``) names.
+
+    Indices of arrays are ints.
+    """
     location: list[str | int] = []
     node = document
-    for token in tokens(pointer):
+    for token in fragment_tokens(ref):
         key: str | int = int(token) if isinstance(node, list) and token.isdigit() else token
         location.append(key)
         try:
@@ -95,7 +98,7 @@ def _resolve(document: Any, location: Location) -> tuple[Location, Any]:
         ref = node["$ref"]
         if not ref.startswith("#"):
             break
-        location = locate(document, ref[1:])
+        location = locate(document, ref)
         node = node_at(document, location)
     return location, node
 

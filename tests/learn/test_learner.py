@@ -1,0 +1,73 @@
+"""``learn`` on specs other than the bundled one: where the schemas stand, how they are keyed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from zdcontract.drift import DriftValidator
+from zdcontract.learn import Sample, dump_overlay, learn
+from zdcontract.spec import load_spec
+from zdcontract.spec.loader import shipped_overlay_path
+
+THINGS = """\
+openapi: 3.1.0
+info: {title: Things, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      operationId: GetThing
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  id: {type: integer}
+                required: [id]
+"""
+
+
+def _sample(operation: str, body: Any, status: int = 200) -> Sample:
+    return Sample(operation, status, "application/json", json.dumps(body).encode(), "a.har")
+
+
+def _drift_left(
+    spec_path: Path | None, overlays: list[Path], learned: Any, tmp_path: Path, sample: Sample
+) -> list[Any]:
+    """The findings on ``sample`` with the learned overlay applied as a user applies it."""
+    overlay = tmp_path / "learned.overlay.yaml"
+    overlay.write_text(dump_overlay(learned.document))
+    validator = DriftValidator(load_spec(spec_path, [*overlays, overlay], strict_overlays=True))
+    return validator.validate(sample.body, operation=sample.operation, status=sample.status)
+
+
+def test_a_schema_inline_under_a_templated_path_is_learned(tmp_path: Path) -> None:
+    # The finding's schema_path is a URI fragment: the template's braces arrive as %7B/%7D.
+    path = tmp_path / "things.yaml"
+    path.write_text(THINGS)
+    spec = load_spec(path)
+    sample = _sample("GetThing", {"id": 1, "colour": "red"})
+    assert "%7Bid%7D" in str(DriftValidator(spec).validate(sample.body, operation="GetThing"))
+    learned = learn(spec, [sample])
+    assert learned.residual == []
+    assert [a["target"] for a in learned.actions] == [
+        "$.paths['/things/{id}'].get.responses['200'].content['application/json'].schema"
+    ]
+    assert _drift_left(path, [], learned, tmp_path, sample) == []
+
+
+def test_learning_on_top_of_the_shipped_overlay_reads_its_inline_error_bodies(
+    tmp_path: Path,
+) -> None:
+    # The shipped overlay documents ShowActivity's 404 inline, under /activities/{activity_id}.
+    spec = load_spec(None, [shipped_overlay_path()])
+    sample = _sample(
+        "ShowActivity", {"error": "RecordNotFound", "description": "Not found", "id": 5}, 404
+    )
+    learned = learn(spec, [sample])
+    assert learned.drifted == 1 and learned.residual == []
+    assert _drift_left(None, [shipped_overlay_path()], learned, tmp_path, sample) == []
