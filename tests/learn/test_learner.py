@@ -71,3 +71,41 @@ def test_learning_on_top_of_the_shipped_overlay_reads_its_inline_error_bodies(
     learned = learn(spec, [sample])
     assert learned.drifted == 1 and learned.residual == []
     assert _drift_left(None, [shipped_overlay_path()], learned, tmp_path, sample) == []
+
+
+CHAINED = """\
+openapi: 3.1.0
+info: {title: Things, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: ListThings
+      responses:
+        '2XX': {$ref: '#/components/responses/Things'}
+components:
+  responses:
+    Things: {$ref: '#/components/responses/Page'}
+    Page:
+      description: ok
+      content:
+        application/json; charset=utf-8:
+          schema:
+            type: object
+            properties:
+              things: {type: array, items: {type: integer}}
+            required: [things]
+"""
+
+
+def test_a_response_is_found_as_the_validator_finds_it(tmp_path: Path) -> None:
+    # A status range, a chain of two $refs, a media type with parameters.
+    path = tmp_path / "chained.yaml"
+    path.write_text(CHAINED)
+    spec = load_spec(path)
+    sample = _sample("ListThings", {"things": [1, None], "next": None}, 206)
+    learned = learn(spec, [sample])
+    assert learned.residual == []
+    assert {a["target"] for a in learned.actions} >= {
+        "$.components.responses.Page.content['application/json; charset=utf-8'].schema"
+    }
+    assert _drift_left(path, [], learned, tmp_path, sample) == []

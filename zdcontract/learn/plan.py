@@ -26,6 +26,7 @@ from http import HTTPStatus
 from typing import Any
 
 from ..drift import DriftValidator, Finding, Kind
+from ..drift._envelope import match_media_type, response_key
 from ..drift.decode import NO_VALUE
 from ..spec import Operation, Spec
 from ..spec.pointer import tokens
@@ -41,6 +42,7 @@ from .walk import (
     locate,
     node_at,
     referring,
+    resolve,
 )
 
 __all__ = ["Pass"]
@@ -97,22 +99,17 @@ class Pass:
         if response is None:
             return None
         content = node_at(self.document, response).get("content") or {}
-        media = _match_media(content, sample.media_type)
+        media = match_media_type(content, sample.media_type)
         if media is None or "schema" not in content[media]:
             return None
         return (*response, "content", media, "schema")
 
     def response(self, operation: Operation, status: int) -> Location | None:
-        """Where the response documented for ``status`` is (its ``$ref`` followed)."""
-        responses = operation.definition.get("responses") or {}
-        for key in (str(status), f"{str(status)[0]}XX", f"{str(status)[0]}xx", "default"):
-            if key in responses:
-                location: Location = (*_op(operation), "responses", key)
-                node = responses[key]
-                if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-                    location = locate(self.document, node["$ref"])
-                return location
-        return None
+        """Where the response documented for ``status`` is (its ``$ref`` chain followed)."""
+        key = response_key(operation.definition.get("responses") or {}, status)
+        if key is None:
+            return None
+        return resolve(self.document, (*_op(operation), "responses", key))[0]
 
     def plan(self) -> list[dict[str, Any]]:
         """The actions of this pass (none when nothing left is learnable)."""
@@ -294,17 +291,6 @@ def _under(location: Location, top: Location) -> bool:
 
 def _op(operation: Operation) -> Location:
     return ("paths", operation.path, operation.method.lower())
-
-
-def _match_media(content: Mapping[str, Any], media_type: str) -> str | None:
-    bare = {str(k): str(k).split(";")[0].strip().lower() for k in content}
-    for key, value in bare.items():
-        if value == media_type:
-            return key
-    for key, value in bare.items():
-        if value in (f"{media_type.split('/')[0]}/*", "*/*"):
-            return key
-    return None
 
 
 def _note(sample: Sample, finding: Finding) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..drift._envelope import bare_type
 from ..drift.decode import NO_VALUE, decode_json, is_json_media_type
 from ..errors import UsageError
 from ..monitor.har import iter_har
@@ -30,7 +31,7 @@ class Sample:
     @property
     def media_type(self) -> str:
         """The bare, lower-case media type ("" when the response had none)."""
-        return (self.content_type or "").split(";")[0].strip().lower()
+        return bare_type(self.content_type)
 
     def value(self) -> Any:
         """The decoded JSON body, or NO_VALUE when it is not (strictly decodable) JSON."""
