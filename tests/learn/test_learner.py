@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+import zendesk_bodies as zb
+
+from zdcontract.cli import main
 from zdcontract.drift import DriftValidator
 from zdcontract.learn import Sample, dump_overlay, learn
 from zdcontract.spec import load_spec
@@ -109,3 +113,33 @@ def test_a_response_is_found_as_the_validator_finds_it(tmp_path: Path) -> None:
         "$.components.responses.Page.content['application/json; charset=utf-8'].schema"
     }
     assert _drift_left(path, [], learned, tmp_path, sample) == []
+
+
+def test_drift_it_cannot_teach_is_never_called_conforming(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failure = _sample("CountActivities", {"error": "Service Unavailable"}, 503)
+    learned = learn(load_spec(), [failure])
+    assert learned.drifted == 1 and len(learned.residual) == 1
+    assert learned.actions == []
+    assert learned.notes == ["CountActivities 503: a server failure, not learned as contract"]
+    (only,) = learned.document["actions"]  # Overlay 1.0 needs one: an update of nothing
+    assert only["update"] == {} and "conform" not in only["description"]
+    assert "the 1 findings on the samples are not a contract" in only["description"]
+    assert learn(load_spec(), [_sample("CountActivities", zb.count())]).document["actions"] == [
+        {"target": "$", "description": "The samples conform: nothing to change.", "update": {}}
+    ]
+
+    har = tmp_path / "failures.har"
+    entry = {
+        "request": {"method": "GET", "url": "https://acme.zendesk.com/api/v2/activities/count"},
+        "response": {
+            "status": 503,
+            "content": {"mimeType": "application/json", "text": failure.body.decode()},
+        },
+    }
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "learn", str(har), "-o", str(tmp_path / "out.yaml")])
+    assert exited.value.code == 0
+    assert "learned 0 actions from 1 responses (1 with drift)" in capsys.readouterr().err

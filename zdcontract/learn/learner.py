@@ -38,11 +38,9 @@ class Learned:
     drifted: int  # samples with findings against the spec as it was
     residual: list[tuple[Sample, Finding]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def actions(self) -> list[dict[str, Any]]:
-        """The overlay's actions (empty: the samples already conform)."""
-        return list(self.document.get("actions") or [])
+    #: The actions learned (empty: nothing was; the document then holds Overlay's one
+    #: required action, an update that changes nothing).
+    actions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) -> Learned:
@@ -64,8 +62,10 @@ def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) ->
     final = Pass(current, samples)
     residual = [(samples[i], f) for i, found in enumerate(final.findings) for f in found]
     assert first is not None
-    document = _document(spec, samples, actions, title)
-    return Learned(document, len(samples), first.drifted, residual, sorted(set(notes)))
+    document = _document(spec, samples, actions, title, remaining=len(residual))
+    return Learned(
+        document, len(samples), first.drifted, residual, sorted(set(notes)), list(actions)
+    )
 
 
 def _applied(spec: Spec, actions: list[dict[str, Any]]) -> Spec:
@@ -75,7 +75,12 @@ def _applied(spec: Spec, actions: list[dict[str, Any]]) -> Spec:
 
 
 def _document(
-    spec: Spec, samples: Sequence[Sample], actions: list[dict[str, Any]], title: str | None
+    spec: Spec,
+    samples: Sequence[Sample],
+    actions: list[dict[str, Any]],
+    title: str | None,
+    *,
+    remaining: int = 0,
 ) -> dict[str, Any]:
     info = spec.document.get("info")
     name = info.get("title") if isinstance(info, Mapping) else None
@@ -97,9 +102,13 @@ def _document(
             learned.update({"first-seen": evidence.first, "last-seen": evidence.last})
         document["info"]["x-zdcontract-learned"] = learned
     # An overlay needs at least one action; "nothing to change" is the empty update.
-    document["actions"] = actions or [
-        {"target": "$", "description": "The samples conform: nothing to change.", "update": {}}
-    ]
+    nothing = (
+        f"Nothing learned: the {remaining} findings on the samples are not a contract they "
+        "can teach (still drift)."
+        if remaining
+        else "The samples conform: nothing to change."
+    )
+    document["actions"] = actions or [{"target": "$", "description": nothing, "update": {}}]
     return document
 
 
