@@ -11,7 +11,8 @@ import zendesk_bodies as zb
 
 from zdcontract.cli import main
 from zdcontract.drift import DriftValidator
-from zdcontract.learn import Sample, dump_overlay, learn
+from zdcontract.errors import UsageError
+from zdcontract.learn import Sample, dump_overlay, learn, read_samples
 from zdcontract.spec import load_spec
 from zdcontract.spec.loader import shipped_overlay_path
 
@@ -143,3 +144,22 @@ def test_drift_it_cannot_teach_is_never_called_conforming(
         main(["spec", "learn", str(har), "-o", str(tmp_path / "out.yaml")])
     assert exited.value.code == 0
     assert "learned 0 actions from 1 responses (1 with drift)" in capsys.readouterr().err
+
+
+def test_a_recording_without_bodies_says_so(tmp_path: Path) -> None:
+    # A browser's HAR saved without content: the requests match, the bodies are not there.
+    har = tmp_path / "sanitized.har"
+    entries = [
+        {
+            "request": {"method": "GET", "url": f"https://acme.zendesk.com/api/v2/{path}"},
+            "response": {"status": 200, "content": {"size": 512, "mimeType": "application/json"}},
+        }
+        for path in ("activities", "activities/count", "tickets")
+    ]
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": entries}}))
+    with pytest.raises(UsageError) as caught:
+        read_samples([har], load_spec())
+    message = caught.value.message
+    assert "\n" not in message and "no recorded response matches" not in message
+    assert "the 2 responses of operations of the bundled spec were recorded without" in message
+    assert "(3 entries)" in message and "export the HAR with content" in message

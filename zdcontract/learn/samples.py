@@ -45,20 +45,24 @@ def read_samples(paths: Sequence[str | os.PathLike[str]], spec: Spec) -> list[Sa
     """The responses of the HAR files at ``paths`` that an operation of ``spec`` serves.
 
     UsageError (one line) for a file that is not HAR, a zdcontract JSON report (it holds
-    findings, not bodies) and for files with no response any operation serves.
+    findings, not bodies) and for files with no response any operation serves, or none
+    with its body recorded.
     """
     samples: list[Sample] = []
-    entries = 0
+    entries = bodiless = 0
     for path in paths:
         name = os.fspath(path)
         _refuse_report(name)
         for entry in iter_har(name):
             entries += 1
-            if entry is None or entry.status <= 0 or entry.body is None:
+            if entry is None or entry.status <= 0:
                 continue
             try:
                 operation = spec.match(entry.method, entry.url).operation_id
             except UsageError:
+                continue
+            if entry.body is None:
+                bodiless += 1
                 continue
             samples.append(
                 Sample(
@@ -72,6 +76,12 @@ def read_samples(paths: Sequence[str | os.PathLike[str]], spec: Spec) -> list[Sa
             )
     if not samples:
         files = ", ".join(os.fspath(p) for p in paths)
+        if bodiless:
+            raise UsageError(
+                f"{files}: the {bodiless} responses of operations of {spec.source} were "
+                f"recorded without their bodies ({entries} entries): nothing to learn from; "
+                "export the HAR with content"
+            )
         raise UsageError(
             f"{files}: no recorded response matches an operation of {spec.source} "
             f"({entries} entries)"
