@@ -106,6 +106,63 @@ def _drift(data: st.DataObject, bodies: list[tuple[str, dict[str, Any]]]) -> tup
     return SITES[(operation, site)], field
 
 
+# One value of each JSON type.
+OF_TYPE = {
+    "integer": 7,
+    "number": 0.5,
+    "string": "plain",
+    "boolean": True,
+    "null": None,
+    "array": [1],
+    "object": {"k": 1},
+}
+
+
+def _a_type_never_seen_is_still_drift(
+    data: st.DataObject,
+    bodies: list[tuple[str, dict[str, Any]]],
+    touched: set[tuple[str, str]],
+    spec: Any,
+    learned: DriftValidator,
+) -> None:
+    """A field the learned drift touched takes the types it was seen with, not any type.
+
+    One of its values becomes a type no sample showed there (an int where floats were seen
+    counts as seen); if the published spec refused that value there, so must the overlay.
+    """
+    fields = sorted((node, field) for node, field in touched if field)
+    if not fields:
+        return
+    node, field = data.draw(st.sampled_from(fields), label="touched")
+    places, seen = [], set()
+    for index, (operation, body) in enumerate(bodies):
+        for (op, site), name in SITES.items():
+            if op == operation and name == node:
+                for where, obj in _objects(body, site):
+                    if field in obj:
+                        places.append((index, site, where))
+                        seen.add(json_type(obj[field]))
+    unseen = [t for t in OF_TYPE if t not in seen and not (t == "integer" and "number" in seen)]
+    if not places or not unseen:
+        return
+    index, site, where = data.draw(st.sampled_from(places), label="place")
+    kind = data.draw(st.sampled_from(unseen), label="unseen type")
+    operation, body = bodies[index]
+    changed = copy.deepcopy(body)
+    dict(_objects(changed, site))[where][field] = OF_TYPE[kind]
+    at = f"{where}/{escape(field)}"
+    published = DriftValidator(spec).validate(zb.dumps(changed), operation=operation)
+    if not any(at in f.examples for f in published):
+        return  # the published spec allows it there (next_page: null)
+    found = learned.validate(zb.dumps(changed), operation=operation)
+    reported = {p for f in found for p in f.examples}
+    assert any(at == p or at.startswith(f"{p}/") for p in reported), (
+        kind,
+        at,
+        json.dumps([f.to_dict() for f in found])[:2000],
+    )
+
+
 def _samples(bodies: list[tuple[str, dict[str, Any]]]) -> list[Sample]:
     return [
         Sample(
@@ -135,6 +192,7 @@ def test_learned_overlay_accepts_what_it_saw_and_only_that(
     for operation, body in bodies:
         assert validator.validate(zb.dumps(body), operation=operation) == [], (operation, body)
     assert learned.residual == []
+    _a_type_never_seen_is_still_drift(data, bodies, touched, spec, validator)
 
     # One more drift, not in the samples, on a field no learned drift touched.
     index = data.draw(st.integers(0, len(bodies) - 1), label="sample")
