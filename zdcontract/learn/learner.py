@@ -103,8 +103,8 @@ def _document(
         document["info"]["x-zdcontract-learned"] = learned
     # An overlay needs at least one action; "nothing to change" is the empty update.
     nothing = (
-        f"Nothing learned: the {remaining} findings on the samples are not a contract they "
-        "can teach (still drift)."
+        f"Nothing learned: {remaining} finding{'s' if remaining != 1 else ''} on the "
+        "samples could not be learned (still drift)."
         if remaining
         else "The samples conform: nothing to change."
     )
