@@ -14,9 +14,13 @@ What differs from GitHub, on purpose, so that nothing leaves this machine:
   instead (``pip install --no-index --no-deps --no-build-isolation``;
   the dependencies are those of the test environment, reached through a ``.pth`` file).
   The pinned form itself is checked, and so is its guard against an unset pin.
-- The Zendesk secrets are empty, as GitHub passes secrets a repository does not have, so
-  ``zdcontract run`` targets its embedded mock (zendesk profile); ``ZDCONTRACT_MAX_EXAMPLES``
-  and ``ZDCONTRACT_SEED`` keep the run short and repeatable. ``PIP_NO_INDEX`` is set.
+- The target is a ``zdcontract mock`` (zendesk profile) the test serves on loopback: the
+  repository's one secret is ``ZDCONTRACT_BASE_URL``, its address; every other secret is
+  empty, as GitHub passes secrets a repository does not have. ``ZDCONTRACT_MAX_EXAMPLES``
+  and ``ZDCONTRACT_SEED`` keep the run short and repeatable, ``ZDCONTRACT_RATE_LIMIT`` lifts
+  the live-account rate limit (the target is loopback). ``PIP_NO_INDEX`` is set.
+- A repository with no target secret at all: the job must fail, not test zdcontract's own
+  embedded mock and pass.
 - The repository's accepted drift (``.zdcontract/baseline.json``, which the workflow reads)
   is made the way docs/monitoring.md says, with ``--update-baseline`` against the same mock.
 """
@@ -37,6 +41,8 @@ from typing import Any
 import pytest
 import yaml
 
+from zdcontract.mock import MockConfig, MockServer
+
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,7 +55,11 @@ LOCAL_INSTALL = (
     "python -m pip install --disable-pip-version-check -q "
     '--no-index --no-deps --no-build-isolation "$GITHUB_WORKSPACE"'
 )
-TEST_SETTINGS = {"ZDCONTRACT_MAX_EXAMPLES": "5", "ZDCONTRACT_SEED": "11"}
+TEST_SETTINGS = {
+    "ZDCONTRACT_MAX_EXAMPLES": "5",
+    "ZDCONTRACT_SEED": "11",
+    "ZDCONTRACT_RATE_LIMIT": "1000000/s",
+}
 
 
 def load_workflow() -> dict[str, Any]:
@@ -88,8 +98,16 @@ def clean_environ() -> dict[str, str]:
 class Job:
     """One run of the workflow's job on a fresh runner."""
 
-    def __init__(self, workflow: dict[str, Any], home: Path, run_id: int, shared: Path) -> None:
+    def __init__(
+        self,
+        workflow: dict[str, Any],
+        home: Path,
+        run_id: int,
+        shared: Path,
+        secrets: dict[str, str] | None = None,
+    ) -> None:
         self.workflow, self.run_id = workflow, run_id
+        self.secrets = secrets or {}  # the repository's secrets; any other is empty
         self.home = home
         self.workspace = home / "workspace"
         self.cache, self.artifacts = shared / "cache", shared / "artifacts"
@@ -115,7 +133,7 @@ class Job:
         if text == "github.run_id":
             return str(self.run_id)
         if text.startswith("secrets."):
-            return ""  # no Zendesk secrets: the run goes to the embedded mock
+            return self.secrets.get(text.removeprefix("secrets."), "")
         step = re.fullmatch(r"steps\.([\w-]+)\.outputs\.([\w-]+)", text)
         if step:
             return self.outputs.get(step.group(1), {}).get(step.group(2), "")
@@ -246,9 +264,9 @@ class Job:
         Path(inner, "test-environment.pth").write_text("\n".join(sorted(outer)) + "\n")
 
 
-def make_baseline(into: Path) -> None:
+def make_baseline(into: Path, target: str) -> None:
     """The accepted drift a repository keeps, made as docs/monitoring.md says."""
-    env = {**clean_environ(), **TEST_SETTINGS}
+    env = {**clean_environ(), **TEST_SETTINGS, "ZDCONTRACT_BASE_URL": target}
     done = subprocess.run(
         [
             sys.executable,
@@ -310,11 +328,13 @@ def test_two_nightly_jobs_carry_the_history_through_the_cache(tmp_path: Path) ->
     )
     workflow["env"]["ZDCONTRACT_COMMIT"] = head.stdout.strip()
     files = repository_files()
-    make_baseline(tmp_path / "baseline")
-    jobs = [Job(workflow, tmp_path / f"job{n}", 1000 + n, tmp_path) for n in (1, 2)]
-
-    for job in jobs:
-        job.run(files)
+    with MockServer(MockConfig(seed=3)) as mock:  # the zendesk profile: it drifts
+        make_baseline(tmp_path / "baseline", mock.url)
+        secrets = {"ZDCONTRACT_BASE_URL": mock.url}
+        jobs = [Job(workflow, tmp_path / f"job{n}", 1000 + n, tmp_path, secrets) for n in (1, 2)]
+        for job in jobs:
+            job.run(files)
+        served, url = len(mock.requests), mock.url
 
     for job in jobs:
         assert all(code == 0 for _, code in job.codes), (job.codes, job.log)
@@ -335,6 +355,34 @@ def test_two_nightly_jobs_carry_the_history_through_the_cache(tmp_path: Path) ->
         "zdcontract-history-1001",
         "zdcontract-history-1002",
     }
+    # Each job tested the target its secret names (the baseline's run too), not the mock
+    # zdcontract embeds.
+    for job in jobs:
+        report = json.loads((job.workspace / "reports" / "zdcontract-report.json").read_text())
+        assert report["target"]["url"] == url and report["target"]["kind"] == "live"
+    assert served > 0
     # zdcontract ran from the job's virtualenv, installed from the checkout.
     installed = jobs[1].home / "venv" / "bin" / "zdcontract"
     assert installed.exists()
+
+
+def test_a_job_with_no_target_secret_fails_rather_than_test_the_embedded_mock(
+    tmp_path: Path,
+) -> None:
+    workflow = load_workflow()
+    steps = workflow["jobs"]["drift"]["steps"]
+    step = next(s for s in steps if s.get("id") == "drift")
+    job = Job(workflow, tmp_path / "job", 1, tmp_path)  # a repository without secrets
+    job.home.mkdir()
+    job.workspace.mkdir()
+
+    code = job.shell(step)
+    job.codes.append((step["name"], code))
+    last = steps[-1]
+    assert last["name"] == "Fail only on new drift"
+
+    assert code == 2, job.log
+    assert "::error::set the ZENDESK_SUBDOMAIN secret" in job.log
+    assert job.outputs["drift"] == {"code": "2"}
+    assert not (job.workspace / "reports").exists()  # nothing ran
+    assert job.expand(last["run"]) == 'exit "2"'  # and the job ends failed
