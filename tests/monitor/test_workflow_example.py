@@ -386,3 +386,37 @@ def test_a_job_with_no_target_secret_fails_rather_than_test_the_embedded_mock(
     assert job.outputs["drift"] == {"code": "2"}
     assert not (job.workspace / "reports").exists()  # nothing ran
     assert job.expand(last["run"]) == 'exit "2"'  # and the job ends failed
+
+
+def test_the_cron_job_without_a_subdomain_fails_rather_than_test_the_embedded_mock(
+    tmp_path: Path,
+) -> None:
+    line = next(
+        text
+        for text in (WORKFLOW.parent / "crontab.txt").read_text().splitlines()
+        if text and not text.startswith("#") and "=" not in text.split()[0]
+    )
+    command = line.split(None, 5)[5].replace("\\%", "%")  # cron's five fields, its escapes
+    home = tmp_path / "srv"
+    (home / "venv" / "bin").mkdir(parents=True)
+    (home / "logs").mkdir()
+    launcher = home / "venv" / "bin" / "zdcontract"
+    launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m zdcontract "$@"\n')
+    launcher.chmod(0o755)
+    (home / "baseline.json").write_text("{}")
+    env_file = tmp_path / "zdcontract.env"  # credentials, but no subdomain
+    env_file.write_text("export ZENDESK_EMAIL=bot@acme.example\nexport ZENDESK_API_TOKEN=t\n")
+    command = command.replace("/etc/zdcontract.env", str(env_file))
+    command = command.replace("/srv/zdcontract", str(home))
+
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-c", command],
+        env={**clean_environ(), **TEST_SETTINGS},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert "zdcontract exit 2" in done.stdout, done.stdout + done.stderr
+    assert "--subdomain must be a Zendesk subdomain" in done.stdout
+    assert not any((home / "reports").glob("*/zdcontract-report.json"))  # nothing ran
