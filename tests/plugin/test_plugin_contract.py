@@ -163,7 +163,7 @@ def test_credentials_reach_the_target_but_never_the_output_or_the_report(
             "--zd-base-url",
             server.url,
             "-o",
-            "zd_rate_limit=60000",
+            "zd_rate_limit=1000/s",  # as --rate-limit takes it
             "--zd-report",
             "drift.json",
             "--zd-report-formats",

@@ -72,7 +72,11 @@ def test_the_marker_is_registered(pytester: pytest.Pytester) -> None:
         (["--zd-base-url", "https://"], "--zd-base-url names no host*"),
         (["--zd-report-formats", "json,pdf"], "--zd-report-formats: unknown format 'pdf'*"),
         (["-o", "zd_mock_profile=live"], "zd_mock_profile: 'live' is not one of zendesk*"),
-        (["-o", "zd_rate_limit=0"], "zd_rate_limit must be at least 0.001 (got 0)"),
+        # The rate is read as zdcontract run's --rate-limit reads it (runner.config.parse_rate).
+        (["-o", "zd_rate_limit=0"], "zd_rate_limit: '0' is not a rate such as 100/min"),
+        (["-o", "zd_rate_limit=fast"], "zd_rate_limit: 'fast' is not a rate such as 100/min"),
+        (["-o", "zd_rate_limit=0.01/min"], "zd_rate_limit: '0.01/min' is slower than the slow*"),
+        (["-o", "zd_rate_limit=1e-300/s"], "zd_rate_limit: * slower than the slowest rate, 0.1/*"),
     ],
 )
 def test_bad_values_are_usage_errors(

@@ -23,8 +23,8 @@ from ..runner.config import (
     MAX_TIME_LIMIT,
     MAX_TIMEOUT,
     MAX_WAIT_LIMIT,
-    MIN_RATE_LIMIT,
     http_url_problem,
+    parse_rate,
 )
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
@@ -40,35 +40,10 @@ def _rate(value: str | None) -> float | None:
     """``100``, ``100/min`` or ``2/s`` as requests per minute."""
     if value is None:
         return None
-    text = str(value).strip().lower()
-    number, _, unit = text.partition("/")
     try:
-        amount = float(number)
-    except ValueError:
-        raise click.BadParameter(
-            f"'{value}' is not a rate such as 100/min", param_hint="--rate-limit"
-        ) from None
-    factor = {
-        "": 1.0,
-        "m": 1.0,
-        "min": 1.0,
-        "minute": 1.0,
-        "s": 60.0,
-        "sec": 60.0,
-        "second": 60.0,
-    }.get(unit)
-    # nan and inf parse as floats but are no rate: nan compares false with everything.
-    if factor is None or not math.isfinite(amount * factor) or amount <= 0:
-        raise click.BadParameter(
-            f"'{value}' is not a rate such as 100/min", param_hint="--rate-limit"
-        )
-    if amount * factor < MIN_RATE_LIMIT:  # the wait between two requests would overflow
-        raise click.BadParameter(
-            f"'{value}' is slower than the slowest rate, {MIN_RATE_LIMIT:g}/min "
-            "(one request every ten minutes)",
-            param_hint="--rate-limit",
-        )
-    return amount * factor
+        return parse_rate(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--rate-limit") from None
 
 
 def _rate_option(_ctx: click.Context, _param: click.Parameter, value: Any) -> float | None:

@@ -60,7 +60,7 @@ _INI_ONLY: tuple[tuple[str, str, str], ...] = (
     ("zd_mock_activities", "string", "Activities in the embedded mock's dataset (default: 120)"),
     ("zd_mock_drift", "linelist", "Drift the embedded mock starts with, one mutation per line"),
     ("zd_mock_faults", "linelist", "Faults the embedded mock starts with, one per line"),
-    ("zd_rate_limit", "string", "Requests per minute to --zd-base-url (default: 100)"),
+    ("zd_rate_limit", "string", "Requests to --zd-base-url: 100/min or 2/s (default: 100/min)"),
     ("zd_max_requests", "string", "Request budget against --zd-base-url (default: 1000)"),
 )
 
@@ -200,7 +200,7 @@ class Options:
             mock_activities=_default(reader.integer("zd_mock_activities", minimum=0), 120),
             mock_drift=tuple(config.getini("zd_mock_drift")),
             mock_faults=tuple(config.getini("zd_mock_faults")),
-            rate_limit=reader.real("zd_rate_limit", minimum=0.001),
+            rate_limit=reader.rate("zd_rate_limit"),
             max_requests=reader.integer("zd_max_requests", minimum=1),
         )
 
@@ -287,6 +287,18 @@ class _Reader:
         if value is not None and value != int(value):
             raise pytest.UsageError(f"{_flag(name)}: {value:g} is not a whole number")
         return None if value is None else int(value)
+
+    def rate(self, name: str) -> float | None:
+        """A rate as ``--rate-limit`` takes it (``100``, ``100/min``, ``2/s``), per minute."""
+        from ..runner.config import parse_rate
+
+        value = self._raw(name)[0]
+        if value is None:
+            return None
+        try:
+            return parse_rate(str(value))
+        except ValueError as exc:
+            raise pytest.UsageError(f"{_flag(name)}: {exc}") from None
 
     def real(self, name: str, *, minimum: float) -> float | None:
         value = self._raw(name)[0]

@@ -19,6 +19,7 @@ __all__ = [
     "MIN_RATE_LIMIT",
     "RunConfig",
     "http_url_problem",
+    "parse_rate",
     "shown_url",
     "target_url_problem",
 ]
@@ -64,6 +65,33 @@ def http_url_problem(url: str) -> str | None:
     if not parts.hostname:
         return "names no host"
     return None
+
+
+_RATE_UNITS = {"": 1.0, "m": 1.0, "min": 1.0, "minute": 1.0, "s": 60.0, "sec": 60.0, "second": 60.0}
+
+
+def parse_rate(value: str) -> float:
+    """``100``, ``100/min`` or ``2/s`` as requests per minute (--rate-limit, zd_rate_limit).
+
+    ValueError, its message one phrase for the front-end to name the setting in: a rate
+    must be positive and finite, and no slower than MIN_RATE_LIMIT.
+    """
+    text = str(value).strip().lower()
+    number, _, unit = text.partition("/")
+    try:
+        amount = float(number)
+    except ValueError:
+        amount = math.nan
+    factor = _RATE_UNITS.get(unit)
+    # nan and inf parse as floats but are no rate: nan compares false with everything.
+    if factor is None or not math.isfinite(amount * factor) or amount <= 0:
+        raise ValueError(f"'{value}' is not a rate such as 100/min")
+    if amount * factor < MIN_RATE_LIMIT:  # the wait between two requests would overflow
+        raise ValueError(
+            f"'{value}' is slower than the slowest rate, {MIN_RATE_LIMIT:g}/min "
+            "(one request every ten minutes)"
+        )
+    return amount * factor
 
 
 def target_url_problem(url: str) -> str | None:
