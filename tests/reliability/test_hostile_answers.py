@@ -27,7 +27,7 @@ from reliability.test_never_raises import assert_well_formed
 
 from zdcontract.drift import DriftValidator
 from zdcontract.runner.client import HttpClient
-from zdcontract.runner.observe import response_findings
+from zdcontract.runner.observe import exchange_findings, response_findings
 
 NAMES = [
     b"Location",
@@ -166,6 +166,45 @@ def test_any_status_line_and_headers_give_findings_not_exceptions(
     target: Answering, status: int, headers: list[tuple[bytes, bytes]], body: bytes, length: bool
 ) -> None:
     answer_and_validate(target, status, headers, body, length)
+
+
+def test_a_failed_retry_keeps_nothing_of_the_answer_before_it() -> None:
+    """A 503 (a body beyond the bound, in a coding the client does not decode), then a
+    hang-up: the request failed on the wire, and its exchange and finding say only that.
+
+    The 503's headers, its cut-off body and its unknown coding once outlived the retry: the
+    failure read as a malformed body of status 0, and a recording gave it the 503's headers.
+    """
+    seen: list[str] = []
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            if len(seen) > 1:  # no answer at all: the connection is closed
+                self.close_connection = True
+                return
+            body = b"x" * 5000
+            self.send_response(503)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "x-unknown")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with (
+        serving(Handler) as url,
+        HttpClient(url, retries=1, max_body=1024, sleep=lambda _: None) as client,
+    ):
+        exchange = client.get("/api/v2/activities/count")
+    assert len(seen) == 2 and dict(exchange.retries) == {"5xx": 1}, (seen, exchange.retries)
+    assert exchange.error is not None and exchange.status == 0, exchange
+    assert (exchange.oversize, exchange.undecoded) == (None, ())
+    assert dict(exchange.headers) == {} and exchange.content_type is None
+    assert (exchange.body, exchange.response) == (b"", None)
+    [finding] = exchange_findings(VALIDATOR, "CountActivities", exchange)
+    assert finding.kind == "transport-error", finding
+    assert finding.message.endswith("(after 2 attempts)"), finding.message
 
 
 @pytest.mark.parametrize("link", ["http://[x/api/v2/activities", "http://127.0.0.1:99999/x"])

@@ -352,7 +352,11 @@ class HttpClient:
         except requests.RequestException as exc:
             exchange.elapsed = time.monotonic() - started
             exchange.error = describe(exc, self._secrets)
+            # Nothing of an earlier attempt's answer stands for this one: no status, no
+            # headers, no body, and so nothing to call cut off or left undecoded.
             exchange.status, exchange.body, exchange.response = 0, b"", None
+            exchange.headers = CaseInsensitiveDict()
+            exchange.oversize, exchange.undecoded = None, ()
             return retry_cause(exc), None
         exchange.elapsed = time.monotonic() - started
         exchange.status = response.status_code
