@@ -20,7 +20,6 @@ decoded), counted as it streams, and never held whole.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
@@ -28,7 +27,6 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -91,21 +89,6 @@ def gzip_bomb(mebibytes: int) -> bytes:
     return b"".join([deflate.compress(zeros) for _ in range(mebibytes)] + [deflate.flush()])
 
 
-def answering(body: bytes, headers: dict[str, str]) -> AbstractContextManager[str]:
-    """A loopback server answering every GET with ``body``; yields its base URL."""
-
-    class Handler(loopback.QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            self.send_response(200)
-            for name, value in {**headers, "Content-Length": str(len(body))}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            with contextlib.suppress(OSError):  # the client stops reading at its bound
-                self.wfile.write(body)
-
-    return loopback.serving(Handler)
-
-
 def _run_against(url: str) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MiB) and exit status of a short ``zdcontract run`` at ``url``."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": "zdcontract.cli"}
@@ -138,7 +121,7 @@ def _targets(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
     figures, ratios, details = [], [], {}
     for name, make in TARGETS.items():
         body, headers = make(quick)
-        with answering(body, headers) as url:
+        with loopback.answering(body, headers=headers) as url:
             seconds, peak, status = _run_against(url)
         details[name] = {"wire_bytes": len(body), "seconds": seconds, "peak_rss_mib": peak,
                          "exit": status}  # fmt: skip

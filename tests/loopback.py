@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import MappingProxyType
+
+#: The headers of an answer unless told otherwise.
+JSON: Mapping[str, str] = MappingProxyType({"Content-Type": "application/json"})
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -29,6 +34,40 @@ def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         thread.join(5)
 
 
+def answer(
+    handler: BaseHTTPRequestHandler,
+    body: bytes,
+    *,
+    status: int = 200,
+    headers: Mapping[str, str] = JSON,
+) -> None:
+    """Answer with ``status``, ``headers``, a Content-Length and ``body``.
+
+    A client that hangs up before the end (it stopped reading at its bound) is no error.
+    """
+    handler.send_response(status)
+    for name, value in headers.items():
+        handler.send_header(name, value)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    with contextlib.suppress(OSError):
+        handler.wfile.write(body)
+
+
+@contextmanager
+def answering(
+    body: bytes, *, status: int = 200, headers: Mapping[str, str] = JSON
+) -> Iterator[str]:
+    """Serve ``body`` to every GET for the block; yields the base URL."""
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            answer(self, body, status=status, headers=headers)
+
+    with serving(Handler) as url:
+        yield url
+
+
 @contextmanager
 def counting_target() -> Iterator[tuple[str, list[str]]]:
     """A target that answers every GET (a count of zero) and notes each request's path,
@@ -38,12 +77,7 @@ def counting_target() -> Iterator[tuple[str, list[str]]]:
     class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             seen.append(self.path)
-            body = b'{"count": {"value": 0, "refreshed_at": null}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer(self, b'{"count": {"value": 0, "refreshed_at": null}}')
 
     with serving(Handler) as url:
         yield url, seen

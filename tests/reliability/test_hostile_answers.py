@@ -21,7 +21,7 @@ import pytest
 import zendesk_bodies as zb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 from reliability._helpers import complete_reports, run_cli
 from reliability.test_never_raises import assert_well_formed
 
@@ -204,19 +204,14 @@ def test_links_no_parser_reads_are_violations_not_crashes(tmp_path: Path, link: 
     class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             if "/count" in self.path:
-                answer: dict[str, Any] = zb.count()
+                page: dict[str, Any] = zb.count()
             else:
-                answer = zb.cursor_page(1)
-                answer["meta"]["has_more"] = True
-                answer["links"] = {"next": link, "prev": link}
-                for item in answer["activities"]:
+                page = zb.cursor_page(1)
+                page["meta"]["has_more"] = True
+                page["links"] = {"next": link, "prev": link}
+                for item in page["activities"]:
                     item["url"] = link
-            body = zb.dumps(answer)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer(self, zb.dumps(page))
 
     with serving(Handler) as url:
         finished = run_cli(

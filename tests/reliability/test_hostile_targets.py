@@ -10,12 +10,12 @@ assertion in a test beyond the no-hang bound).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from email.utils import formatdate
 from pathlib import Path
 from typing import Any
@@ -23,23 +23,13 @@ from typing import Any
 import brotli
 import pytest
 import zendesk_bodies as zb
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, answering, serving
 from reliability._helpers import Finished, clean_env, complete_reports, run_cli
 
 pytestmark = pytest.mark.slow
 
 #: What every run here is given: enough room for the probe and a few cases, a short clock.
 MAX_TIME = 6.0
-
-
-def _answer(handler: QuietHandler, status: int, body: bytes, headers: dict[str, str]) -> None:
-    handler.send_response(status)
-    for name, value in headers.items():
-        handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    with contextlib.suppress(OSError):  # the client stopped reading at its bound, as meant
-        handler.wfile.write(body)
 
 
 def _run(url: str, tmp_path: Path, *extra: str, timeout: float = 90.0) -> Finished:
@@ -72,14 +62,8 @@ def _bomb(coding: str) -> bytes:
 def test_a_decompression_bomb_is_a_finding_not_an_out_of_memory(
     tmp_path: Path, coding: str
 ) -> None:
-    bomb = _bomb(coding)
-
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            _answer(self, 200, bomb, {"Content-Type": "application/json",
-                                      "Content-Encoding": coding})  # fmt: skip
-
-    with serving(Handler) as url:
+    headers = {"Content-Type": "application/json", "Content-Encoding": coding}
+    with answering(_bomb(coding), headers=headers) as url:
         finished = _run(url, tmp_path, "--no-checks", "--operation", "CountActivities")
     assert finished.returncode == 1, finished.output
     assert "Traceback" not in finished.output
@@ -97,11 +81,7 @@ def test_a_body_beyond_the_bound_is_cut_off_and_one_within_it_is_read(tmp_path: 
     count = json.dumps({"count": {"value": 3, "refreshed_at": "2024-01-01T00:00:00Z"},
                         "padding": padding}).encode()  # fmt: skip
 
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            _answer(self, 200, count, {"Content-Type": "application/json"})
-
-    with serving(Handler) as url:
+    with answering(count) as url:
         small = _run(url, tmp_path / "small", "--no-checks", "--operation", "CountActivities")
         large = _run(url, tmp_path / "large", "--no-checks", "--operation", "CountActivities",
                      "--max-body-size", "64MiB")  # fmt: skip
@@ -126,7 +106,7 @@ def test_a_link_of_a_megabyte_is_refused_not_sent_and_not_repeated(tmp_path: Pat
             page["links"]["next"] = f"http://{self.headers['Host']}/api/v2/activities?q=" + (
                 "a" * 1_000_000
             )
-            _answer(self, 200, zb.dumps(page), {"Content-Type": "application/json"})
+            answer(self, zb.dumps(page))
 
     with serving(Handler) as url:
         finished = _run(url, tmp_path, "--operation", "ListActivities")
@@ -142,15 +122,13 @@ def test_a_link_of_a_megabyte_is_refused_not_sent_and_not_repeated(tmp_path: Pat
 # --- rate limits that never end -------------------------------------------------------------
 
 
-def _limited(retry_after: str | None) -> type[QuietHandler]:
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            headers = {"Content-Type": "text/plain"}
-            if retry_after is not None:
-                headers["Retry-After"] = retry_after
-            _answer(self, 429, b"Number of allowed API requests per minute exceeded", headers)
-
-    return Handler
+def _limited(retry_after: str | None) -> AbstractContextManager[str]:
+    """A target answering 429 to everything, with this Retry-After (None: none)."""
+    headers = {"Content-Type": "text/plain"}
+    if retry_after is not None:
+        headers["Retry-After"] = retry_after
+    body = b"Number of allowed API requests per minute exceeded"
+    return answering(body, status=429, headers=headers)
 
 
 RETRY_AFTERS: dict[str, Callable[[], str | None]] = {
@@ -172,7 +150,7 @@ def limited_runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str,
     def play(name: str) -> tuple[Finished, Path]:
         where = root / name
         where.mkdir()
-        with serving(_limited(RETRY_AFTERS[name]())) as url:
+        with _limited(RETRY_AFTERS[name]()) as url:
             return _run(url, where), where
 
     with ThreadPoolExecutor(max_workers=len(RETRY_AFTERS)) as pool:
@@ -205,14 +183,9 @@ def test_a_target_answering_only_429_ends_in_time_and_exercised_nothing(
 def test_a_quota_that_never_refills_ends_at_the_time_budget(tmp_path: Path) -> None:
     """X-Rate-Limit-Remaining: 0 on every answer: the client waits for the reset each time,
     and the run ends at --max-time with what it validated until then."""
-
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            _answer(self, 200, zb.dumps(zb.count()), {"Content-Type": "application/json",
-                                                      "X-Rate-Limit-Remaining": "0",
-                                                      "Rate-Limit-Reset": "5"})  # fmt: skip
-
-    with serving(Handler) as url:
+    headers = {"Content-Type": "application/json", "X-Rate-Limit-Remaining": "0",
+               "Rate-Limit-Reset": "5"}  # fmt: skip
+    with answering(zb.dumps(zb.count()), headers=headers) as url:
         finished = _run(url, tmp_path, "--operation", "CountActivities")
     assert finished.returncode == 1, finished.output
     assert finished.seconds < MAX_TIME + 30, finished.seconds

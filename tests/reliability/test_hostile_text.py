@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 from reliability._helpers import REPORT_FILES, complete_reports, run_cli
 
 # ESC [2J (clear screen), NUL, and U+202E RIGHT-TO-LEFT OVERRIDE as UTF-8 (which the HTTP
@@ -41,14 +41,10 @@ def test_a_target_choosing_control_characters_cannot_write_them_anywhere(tmp_pat
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             body = _page(f"http://{self.headers['Host']}")
             listing = self.path.split("?")[0] in ("/api/v2/activities", "/api/v2/activities.json")
-            self.send_response(200)
             # The listing is JSON (so the pagination checks follow and quote its links);
             # every other answer claims a hostile media type.
             kind = "application/json" if listing else HOSTILE_HEADER.decode("latin-1")
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer(self, body, headers={"Content-Type": kind})
 
     with serving(Handler) as url:
         finished = run_cli(

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from loopback import QuietHandler, serving
+from loopback import answering
 from reliability._helpers import complete_reports, run_cli
 
 pytestmark = pytest.mark.slow
@@ -45,16 +45,7 @@ def test_validate_reports_a_lone_surrogate(tmp_path: Path, tail: bytes, lone: bo
 
 
 def test_a_run_reports_a_target_sending_lone_surrogates(tmp_path: Path) -> None:
-    class Handler(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            body = CLEAN_COUNT + b', "note": "\\ud800 and \\udfff"}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    with serving(Handler) as url:
+    with answering(CLEAN_COUNT + b', "note": "\\ud800 and \\udfff"}') as url:
         finished = run_cli(
             [
                 "run",

@@ -26,7 +26,7 @@ from foreign.runs import zd_run
 from foreign.servers import LinkRewritingProxy, RecordingServer
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 from reliability._helpers import clean_env
 
 from zdcontract.mock import MockConfig, MockServer
@@ -185,10 +185,8 @@ def test_a_redirect_elsewhere_is_an_answer_never_followed(
     class Redirecting(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             authorizations.append(self.headers.get("Authorization"))
-            self.send_response(status)
-            self.send_header("Location", f"http://localhost:{sink.port}{LISTING}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            location = f"http://localhost:{sink.port}{LISTING}"
+            answer(self, b"", status=status, headers={"Location": location})
 
     with (
         serving(Redirecting) as url,
