@@ -5,15 +5,18 @@ is one too), never a crash. The bodies are covered in test_never_raises.py; here
 socket answers with Hypothesis-drawn status codes and headers, the ones the client reads
 (Location, Retry-After, the rate-limit quota, Content-Type, Content-Length,
 Content-Encoding, Transfer-Encoding) given hostile values: huge, negative, infinite, NaN,
-unparseable URLs and dates, bytes beyond ASCII.
+unparseable URLs and dates, bytes beyond ASCII. And what those values mean: each
+Retry-After and quota reads as a bounded wait or pace, or as nothing.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +27,12 @@ from hypothesis import strategies as st
 from loopback import QuietHandler, answer, serving
 from reliability._helpers import complete_reports, run_cli
 from reliability.test_never_raises import assert_well_formed
+from requests.structures import CaseInsensitiveDict
 
 from zdcontract.drift import DriftValidator
 from zdcontract.runner.client import HttpClient
 from zdcontract.runner.observe import exchange_findings
+from zdcontract.runner.pacing import Pacer, retry_after
 
 NAMES = [
     b"Location",
@@ -156,6 +161,56 @@ def test_any_status_line_and_headers_give_findings_not_exceptions(
     target: Answering, status: int, headers: list[tuple[bytes, bytes]], body: bytes, length: bool
 ) -> None:
     answer_and_validate(target, status, headers, body, length)
+
+
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("0", 0.0),
+        (" 7 ", 7.0),
+        ("1.5", 1.5),
+        ("-1", None),  # garbage: the client backs off on its own
+        ("nan", None),
+        ("soon, maybe", None),
+        ("", None),
+        ("Mon, 99 Foo 9999 99:99:99 GMT", None),
+        ("inf", math.inf),  # for ever: beyond any --max-wait, so the sending stops
+        ("1e309", math.inf),
+        ("9" * 400, math.inf),
+        ("Mon, 02 Nov 2026 09:30:05 GMT", 5.0),
+        ("Mon, 02 Nov 2026 09:30:05", 5.0),  # no zone: GMT, as HTTP dates are
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: no wait
+    ],
+)
+def test_every_retry_after_reads_as_a_bounded_wait_or_none(
+    value: str, seconds: float | None
+) -> None:
+    assert retry_after(CaseInsensitiveDict({"Retry-After": value}), NOW) == seconds
+
+
+@pytest.mark.parametrize(
+    ("remaining", "reset", "wait", "per_minute"),
+    [
+        ("10", "60", None, 5.0),  # half of what is left, spread over the window
+        ("0", "5", 5.0, 1.0),  # spent: everyone waits for the reset
+        ("-3", "5", 5.0, 1.0),  # below nothing is nothing
+        ("0", "1e309", 60.0, 1.0),  # a reset no one can wait for: a minute's window
+        ("0", "nan", 60.0, 1.0),
+        ("0", "-5", 60.0, 1.0),
+        ("1e309", "60", None, None),  # not a number the client can spend: ignored
+        ("nan", "60", None, None),
+    ],
+)
+def test_every_quota_reads_as_a_bounded_pace(
+    remaining: str, reset: str, wait: float | None, per_minute: float | None
+) -> None:
+    pacer = Pacer(None)
+    headers = CaseInsensitiveDict({"X-Rate-Limit-Remaining": remaining, "RateLimit-Reset": reset})
+    assert pacer.observe(headers) == wait
+    assert pacer.effective == per_minute
 
 
 def test_a_failed_retry_keeps_nothing_of_the_answer_before_it() -> None:

@@ -27,8 +27,8 @@ def header_number(headers: Mapping[str, str], *names: str) -> float | None:
         value = headers.get(name)
         if value is not None:
             try:
-                number = float(value)
-            except (ValueError, OverflowError):
+                number = float(value)  # a number beyond a float reads as inf, never raises
+            except ValueError:
                 return None
             return number if math.isfinite(number) else None
     return None
@@ -46,7 +46,7 @@ def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> floa
         return None
     text = value.strip()
     try:
-        seconds = float(text)
+        seconds = float(text)  # 1e309 and longer numbers read as inf
     except ValueError:
         try:
             when = parsedate_to_datetime(text)
@@ -55,8 +55,6 @@ def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> floa
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
         return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-    except OverflowError:
-        return math.inf
     if math.isnan(seconds) or seconds < 0:
         return None
     return seconds
