@@ -321,14 +321,14 @@ class HttpClient:
         headers: Mapping[str, str] | None,
     ) -> requests.PreparedRequest:
         """The request as it will be sent, with credentials only for the target's origin."""
-        origin_of(url)  # refuse what is unsafe before requests reads it
+        intended = origin_of(url)  # refuse what is unsafe before requests reads it
         try:
             prepared = self._session.prepare_request(
                 requests.Request(method, url, params=params, headers=dict(headers or {}))
             )
         except (requests.RequestException, ValueError) as exc:
             raise UnsafeURL(f"no URL parser reads it ({_first_line(exc)})") from None
-        if sent_origin(url, str(prepared.url)) != self._origin:
+        if sent_origin(intended, str(prepared.url)) != self._origin:
             # A link in a body may name any host: the account's credentials stay home.
             prepared.headers.pop("Authorization", None)
         return prepared

@@ -75,14 +75,14 @@ def origin_of(url: str) -> Origin:
     return Origin(scheme, _normal_host(parts.hostname), port or _DEFAULT_PORTS[scheme])
 
 
-def sent_origin(claimed: str, prepared: str) -> Origin:
-    """The origin a request for ``claimed`` goes to once prepared as ``prepared``.
+def sent_origin(intended: Origin, prepared: str) -> Origin:
+    """The origin a request goes to once prepared as ``prepared``, ``intended`` being the
+    origin_of the URL it was asked for.
 
-    Both URLs are read by ``urllib.parse`` and ``prepared`` also by urllib3 (which opens
-    the connection); every reading must name the same origin, or the URL is ambiguous and
-    UnsafeURL is raised: no request, and so no credentials, goes anywhere.
+    ``prepared`` is read by ``urllib.parse`` and by urllib3 (which opens the connection);
+    every reading must name ``intended``, or the URL is ambiguous and UnsafeURL is raised:
+    no request, and so no credentials, goes anywhere.
     """
-    intended = origin_of(claimed)
     sent = origin_of(prepared)
     try:
         connect = parse_url(prepared)
