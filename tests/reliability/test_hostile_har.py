@@ -72,6 +72,8 @@ def test_a_lone_surrogate_escape_in_a_body_is_a_finding(tmp_path: Path) -> None:
     done = replay(tmp_path, har(entry(text=body)))
     assert done.returncode == 1, done.output
     assert "1 validated" in done.output and "Traceback" not in done.output
+    # The string is no date-time either: exit 1 alone would not show the surrogate was seen.
+    assert "malformed-body" in done.output and "lone surrogate" in done.output, done.output
 
 
 @pytest.mark.parametrize("entries", ["null", '{"0": {}}', '"entries"', "7"])
