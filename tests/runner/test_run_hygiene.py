@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +86,30 @@ def test_the_progress_bar_ends_full_one_step_per_request_and_check() -> None:
     assert progress.total == len(progress.steps) == cases + len(behaviour)
     assert set(progress.steps[:cases]) <= set(config.operations)  # each case, by operation
     assert progress.steps[cases:] == behaviour
+
+
+def test_a_generated_case_is_validated_without_its_body_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Validation parses every answer; the suite parses one again only for a behaviour
+    check, which reads it. A schema case's body is never read: parsing it would double the
+    cost of the path every response takes."""
+    from zdcontract.runner import RunConfig, run, suite
+
+    parsed: list[str] = []
+    real = suite.json_object
+
+    def counting(exchange: Any) -> Any:
+        parsed.append(exchange.full_url)
+        return real(exchange)
+
+    monkeypatch.setattr(suite, "json_object", counting)
+    config = RunConfig(seed=1, max_examples=3, profile="conformant", mock_activities=30)
+    result = run(replace(config, behaviour_checks=False))
+    schema = [c for c in result.checks if c.check == "schema"]
+    assert sum(c.cases for c in schema) > 3 and all(c.exercised.validated for c in schema)
+    assert parsed == []
+    result = run(config)
+    checks = [c for c in result.checks if c.check != "schema"]
+    assert any(c.exercised.records for c in checks)  # the checks read what they parsed
+    assert len(parsed) == sum(c.exercised.requests for c in checks)

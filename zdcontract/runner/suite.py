@@ -24,7 +24,7 @@ from ._schemathesis import GeneratedCase, generate_cases
 from .checks import CHECKS, CheckContext, NotExercised, host_of, run_check
 from .client import Exchange, HttpClient, StopSending
 from .credentials import Credentials
-from .observe import not_exercised, observe_exchange, schema_reason
+from .observe import json_object, not_exercised, observe_exchange, schema_reason
 
 __all__ = ["CHECK_NAMES", "Piece", "Suite", "suite_order"]
 
@@ -96,19 +96,24 @@ class Suite:
     # -- every exchange ---------------------------------------------------------------------
 
     def observe(self, operation: str, exchange: Exchange) -> dict[str, Any] | None:
+        """Take one exchange (see ``_take``); its JSON object, if any, for a behaviour check
+        to read (None for the probe's, which is not a piece of the suite)."""
+        return json_object(exchange) if self._take(operation, exchange) else None
+
+    def _take(self, operation: str, exchange: Exchange) -> bool:
         """Count one exchange (for the operation and the piece under way), validate it, keep
-        its findings with the piece; its JSON object, if any."""
+        its findings with the piece; whether there was a piece under way."""
         if self.on_exchange is not None:
             self.on_exchange(operation, exchange)
         _count(self.tally.setdefault(operation, RequestTally()), exchange)
         if self._piece is None:  # the probe: counted, not a piece of the suite
-            return None
+            return False
         _count(self._piece.tally, exchange)
         seen = observe_exchange(self.validator, operation, exchange, self.credentials)
         self._piece.tally.validated += seen.validated
         self.tally[operation].validated += seen.validated
         self._piece.findings.extend(seen.findings)
-        return seen.body
+        return True
 
     def probe(self) -> None:
         """Check the target answers and takes the credentials; learn its paths.
@@ -227,7 +232,7 @@ class Suite:
             try:
                 self._piece.tally.cases += 1
                 self.tally.setdefault(case.operation, RequestTally()).cases += 1
-                self.observe(case.operation, exchange)
+                self._take(case.operation, exchange)  # a case's body is validated, not read
             finally:
                 self._piece = None
             if self.on_case is not None:
