@@ -153,7 +153,7 @@ class ZdContractPlugin:
     def run_contract_item(self, operation: str, check: str) -> ItemOutcome:
         """Run one piece of the suite; its outcome, decided as every report decides it."""
         from ..reports import redact
-        from ..reports._summary import check_outcome, fails
+        from ..reports._summary import blocking, check_outcome
 
         runner = self._contract_runner()
         try:
@@ -167,7 +167,7 @@ class ZdContractPlugin:
         known, fail_on = self.known, self.options.fail_on
         reason = piece.outcome.not_exercised if piece.outcome is not None else None
         outcome = check_outcome(piece.findings, reason, fail_on, known)
-        failing = [f for f in piece.findings if f.fingerprint not in known and fails(f, fail_on)]
+        failing = [f for f in piece.findings if blocking(f, fail_on, known)]
         if outcome == "not-exercised":
             # Never a pass: it fails the session when its finding reaches --zd-fail-on (as
             # it fails the CLI's run), and is skipped with the reason otherwise.
