@@ -44,10 +44,16 @@ def _st(url: str, n: int, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
-def _timed(argv: list[str]) -> tuple[float, int]:
+def _timed(name: str, argv: list[str]) -> tuple[float, int]:
     start = time.perf_counter()
     done = subprocess.run(argv, cwd=ROOT, capture_output=True, check=False)
-    return time.perf_counter() - start, done.returncode
+    seconds = time.perf_counter() - start
+    # 1 is a run that found something; any other failure stopped before the work, and its
+    # time would make the ratio look met.
+    if done.returncode not in (0, 1):
+        last = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"{name} exited {done.returncode}: {' / '.join(last)}")
+    return seconds, done.returncode
 
 
 def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
@@ -75,7 +81,7 @@ def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
                 for _ in range(rounds):
                     for name, argv in commands.items():
                         before = _lines(log)
-                        seconds, code = _timed(argv)
+                        seconds, code = _timed(name, argv)
                         timings[name].append(seconds)
                         outcome[name] = (_lines(log) - before, code)
             medians = {name: statistics.median(values) for name, values in timings.items()}

@@ -41,6 +41,16 @@ def _empty(*extra: str) -> list[str]:
     return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra, "empty"]
 
 
+def _ran(name: str, done: subprocess.CompletedProcess[bytes]) -> int:
+    """The exit status of a command that ran its tests (1: drift or a failing test); one
+    that stopped before (a usage error, a plugin that did not load) took no time worth a
+    figure, and would make every ratio look met."""
+    if done.returncode not in (0, 1):
+        last = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"{name} exited {done.returncode}: {' / '.join(last)}")
+    return done.returncode
+
+
 def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
     rounds, counts = (1, (2,)) if quick else (3, (25, 400))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENDESK_", "ZDCONTRACT_"))}
@@ -64,7 +74,7 @@ def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
                 start = time.perf_counter()
                 done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, check=False)
                 runs.setdefault(name, []).append(time.perf_counter() - start)
-                codes[name] = done.returncode
+                codes[name] = _ran(name, done)
     medians = {name: statistics.median(times) for name, times in runs.items()}
     figures = [
         Figure(name, seconds, "s", f"median of {rounds}; exit {codes[name]}")
