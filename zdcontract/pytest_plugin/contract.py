@@ -10,6 +10,7 @@ group (see xdist.py): one worker walks the pagination once for all of them.
 from __future__ import annotations
 
 from ..drift import DriftValidator
+from ..runner.engine import workers_for
 from ..runner.suite import Piece, Suite
 from .target import SessionTarget
 
@@ -41,7 +42,8 @@ class ContractRunner:
             [operation], max_examples=self.max_examples, seed=self.seed, allow_writes=False
         )
         cases += suite.real_cases([operation])
-        return suite.schema([operation], cases, workers=1 if self.target.live else 4)[0]
+        workers = workers_for(self.target.options.run_config(), self.target.live)
+        return suite.schema([operation], cases, workers=workers)[0]
 
     def check(self, name: str) -> Piece:
         """Run behaviour check ``name`` (after its predecessors, quietly, if they did not run)."""

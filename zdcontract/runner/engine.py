@@ -26,7 +26,7 @@ from .client import Exchange, HttpClient, ReadOnlyViolation, StopSending
 from .config import LIVE_BUDGET, LIVE_RATE_LIMIT, RunConfig
 from .suite import Piece, Suite, suite_order
 
-__all__ = ["Progress", "client_for", "run", "selected_checks"]
+__all__ = ["Progress", "client_for", "run", "selected_checks", "workers_for"]
 
 
 class Progress(Protocol):
@@ -82,6 +82,12 @@ def client_for(
         max_time=config.max_time,
         stop=stop,
     )
+
+
+def workers_for(config: RunConfig, live: bool) -> int:
+    """How many generated cases a run with ``config`` has under way at once: ``workers``
+    if given, else one against a live target (someone's production), four against the mock."""
+    return config.workers or (1 if live else 4)
 
 
 def selected_checks(config: RunConfig) -> list[str]:
@@ -147,7 +153,7 @@ def run(
             cases += suite.real_cases(config.operations)
             checks = selected_checks(config)
             progress.start(len(cases) + len(checks))
-            workers = config.workers or (1 if target.kind == "live" else 4)
+            workers = workers_for(config, target.kind == "live")
             suite.schema(config.operations, cases, workers=workers)
             for name in checks:
                 if stop.is_set():
