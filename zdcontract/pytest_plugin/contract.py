@@ -46,6 +46,6 @@ class ContractRunner:
         return suite.schema([operation], cases, workers=workers)[0]
 
     def check(self, name: str) -> Piece:
-        """Run behaviour check ``name`` (after its predecessors, quietly, if they did not run)."""
+        """Run behaviour check ``name`` (after the walks it reads, quietly, if they did not run)."""
         self.target.probe(self.suite)
         return self.suite.check(name)

@@ -21,7 +21,7 @@ from ..results import CheckOutcome, Exercised, RequestTally
 from ..spec import Spec
 from ._probe import paths_of, probe
 from ._schemathesis import GeneratedCase, generate_cases
-from .checks import CHECKS, CheckContext, NotExercised, host_of, run_check
+from .checks import CHECKS, WALKS, CheckContext, NotExercised, host_of, run_check
 from .client import Exchange, HttpClient, StopSending
 from .credentials import Credentials
 from .observe import json_object, not_exercised, observe_exchange, schema_reason
@@ -284,13 +284,14 @@ class Suite:
     # -- behaviour checks ----------------------------------------------------------------------
 
     def check(self, name: str) -> Piece:
-        """Run behaviour check ``name``; the checks before it that this process has not run
-        first run quietly (they collect the walks it reads; their findings are dropped, as
-        the process that owns them reports them)."""
+        """Run behaviour check ``name``; the pagination walks before it that this process
+        has not made first run quietly (they collect the records it reads; their findings
+        are dropped, as the process that owns them reports them). The other checks before
+        it leave nothing behind to read: they are not repeated."""
         for earlier, _, _ in CHECKS:
             if earlier == name:
                 break
-            if earlier not in self._done:
+            if earlier in WALKS and earlier not in self._done:
                 self._run(earlier, keep=False)
         return self._run(name, keep=True)
 

@@ -27,6 +27,7 @@ __all__ = [
     "CheckFunction",
     "NotExercised",
     "Paths",
+    "WALKS",
     "Walk",
     "answer_of",
     "host_of",
@@ -45,6 +46,11 @@ CHECKS: tuple[tuple[str, str, CheckFunction], ...] = (
     ("show-equals-list", "ShowActivity", show_matches_list),
     ("count", "CountActivities", count_consistent),
 )
+
+
+#: The checks whose walks (CheckContext.cursor, .offset) the later checks read: all a later
+#: check needs of the ones before it.
+WALKS = ("pagination-cursor", "pagination-offset")
 
 
 def run_check(function: CheckFunction, context: CheckContext) -> NotExercised | None:
