@@ -53,12 +53,11 @@ class DriftRecorder:
         self._outcome(operation, check, [f.fingerprint for f in found], cases, skipped)
         return found
 
-    def record_piece(self, piece: Piece) -> list[Finding]:
+    def record_piece(self, piece: Piece) -> None:
         """Keep a piece of the contract suite: its findings and its outcome as it is."""
         self.findings.extend(piece.findings)
         if piece.outcome is not None:
             self._merge(piece.outcome)
-        return list(piece.findings)
 
     def take_tallies(self, tallies: Mapping[str, RequestTally]) -> None:
         """Add the request counts of this process's suite (per operation)."""
