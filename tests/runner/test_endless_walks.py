@@ -1,0 +1,114 @@
+"""The behaviour checks against a target whose pagination never ends, of our own making.
+
+Every page says there is more and links back to a page it already gave. The walks stop
+at their bound, report the activities they were given again, and leave nothing another
+check could take for a whole listing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from loopback import QuietHandler, serving
+
+from zdcontract.runner.checks import MAX_PAGES, CheckContext, NotExercised, Walk, run_check
+from zdcontract.runner.checks.pagination import pagination_cursor, pagination_offset
+from zdcontract.runner.checks.records import MAX_SINCE_PAGES, count_consistent, since_honoured
+from zdcontract.runner.client import HttpClient
+from zdcontract.runner.observe import json_object
+
+ACTIVITIES = [
+    {"id": 2, "created_at": "2024-01-02T00:00:00Z"},
+    {"id": 1, "created_at": "2024-01-01T00:00:00Z"},
+]
+
+
+@contextmanager
+def endless() -> Iterator[tuple[CheckContext, list[str]]]:
+    """A target whose every listing page links to the next one, and the next to itself."""
+    seen: list[str] = []
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            here = f"http://{self.headers['Host']}/api/v2/activities"
+            query = parse_qs(urlsplit(self.path).query)
+            page: dict[str, Any]
+            if self.path.startswith("/api/v2/activities/count"):
+                page = {"count": {"value": 3, "refreshed_at": "2024-01-03T00:00:00Z"}}
+            elif "page[size]" in query or "page[after]" in query:
+                page = {
+                    "activities": ACTIVITIES,
+                    "meta": {"has_more": True, "after_cursor": "x", "before_cursor": "y"},
+                    "links": {"next": f"{here}?page%5Bafter%5D=x", "prev": None},
+                }
+            else:
+                page = {
+                    "activities": ACTIVITIES,
+                    "next_page": f"{here}?page=2",
+                    "previous_page": f"{here}?page=1" if "page" in query else None,
+                    "count": 2,
+                }
+            body = json.dumps(page).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with serving(Handler) as url, HttpClient(url, retries=0) as client:
+        ctx = CheckContext(
+            client=client,
+            observe=lambda _operation, exchange: json_object(exchange),
+            account_host=urlsplit(url).netloc,
+        )
+        yield ctx, seen
+
+
+def messages(ctx: CheckContext, check: str) -> set[str]:
+    return {f.message for f in ctx.findings if f.check == check}
+
+
+def test_the_walks_stop_at_their_bound_and_report_the_loop() -> None:
+    with endless() as (ctx, seen):
+        for check, function in (
+            ("pagination-cursor", pagination_cursor),
+            ("pagination-offset", pagination_offset),
+        ):
+            del seen[:]
+            assert run_check(function, ctx) is None  # it read records: exercised
+            assert ctx.records > 0
+            # The loop shows as the same activities again, page after page.
+            found = messages(ctx, check)
+            assert "activity 2 appears twice in the walk (again on page 2)" in found, found
+            assert f"activity 1 appears twice in the walk (again on page {MAX_PAGES})" in found
+            assert len(seen) == ctx.requests <= MAX_PAGES + 1
+        # Neither walk is complete: nothing may compare with them as the whole listing.
+        assert ctx.cursor is not None and not ctx.cursor.complete
+        assert ctx.offset is not None and not ctx.offset.complete
+        del seen[:]
+        result = run_check(since_honoured, ctx)
+        assert result == NotExercised(
+            "no complete walk of three or more activities to compare with"
+        )
+        assert seen == []
+        before = len(ctx.findings)
+        assert run_check(count_consistent, ctx) is None
+        assert ctx.findings[before:] == []  # 3 counted, 2 walked: an incomplete walk is no total
+
+
+def test_a_since_walk_without_end_is_not_exercised_and_blames_no_activity() -> None:
+    with endless() as (ctx, seen):
+        walk = Walk(complete=True)
+        for ident, stamp in ((5, "2024-01-05"), (4, "2024-01-04"), (3, "2024-01-03")):
+            walk.ids.append(ident)
+            walk.records[ident] = {"id": ident, "created_at": f"{stamp}T00:00:00Z"}
+        ctx.cursor = walk  # the since listing never shows 5, created after the pivot
+        result = run_check(since_honoured, ctx)
+        assert result == NotExercised(f"the since walk had no end after {MAX_SINCE_PAGES} pages")
+        assert ctx.findings == []
+        assert MAX_SINCE_PAGES <= len(seen) <= MAX_SINCE_PAGES + 1
