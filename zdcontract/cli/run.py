@@ -28,7 +28,14 @@ from ..runner.config import (
 )
 from ..runner.settings import ENV_PREFIX, SECRET_KEYS, load_project_settings, project_file
 from ..spec import load_spec
-from ._common import FAIL_ON, SETTINGS_FILE_META, spec_in_use, user_spec, warn_about
+from ._common import (
+    FAIL_ON,
+    SETTINGS_FILE_META,
+    overlay_option,
+    spec_in_use,
+    user_spec,
+    warn_about,
+)
 from ._mock_options import drift_callback, fault_callback, mock_syntax
 from ._signals import deferred
 from ._terminal import print_summary
@@ -169,14 +176,7 @@ class _Bar:
 @click.option(
     "--spec", "spec", envvar=f"{ENV_PREFIX}_SPEC", help="OpenAPI document (default: bundled)"
 )
-@click.option(
-    "--overlay",
-    "overlays",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Apply this Overlay 1.0 document to the spec (repeatable, in order)",
-)
+@overlay_option()
 @click.option(
     "--max-examples",
     type=click.IntRange(min=1, max=MAX_EXAMPLES),
