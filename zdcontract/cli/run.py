@@ -43,18 +43,14 @@ from ._terminal import print_summary
 __all__ = ["run"]
 
 
-def _rate(value: str | None) -> float | None:
+def _rate_option(_ctx: click.Context, _param: click.Parameter, value: Any) -> float | None:
     """``100``, ``100/min`` or ``2/s`` as requests per minute."""
     if value is None:
         return None
     try:
-        return parse_rate(value)
+        return parse_rate(str(value))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rate-limit") from None
-
-
-def _rate_option(_ctx: click.Context, _param: click.Parameter, value: Any) -> float | None:
-    return _rate(None if value is None else str(value))
 
 
 def _finite_seconds(_ctx: click.Context, _param: click.Parameter, value: Any) -> Any:
