@@ -116,3 +116,42 @@ def test_help_documents_the_mutation_and_fault_syntax(
         assert form in out
     # The help fits an 80-column terminal.
     assert max(len(line) for line in out.splitlines()) <= 80
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("16MiB", 16 << 20), ("500KB", 500_000), ("1.5 KiB", 1536), ("2048", 2048), ("1gb", 10**9)],
+)
+def test_a_body_size_is_read_with_its_unit(given: str, expected: int) -> None:
+    from zdcontract.cli.run import _size
+
+    assert _size(None, None, given) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("lots", "'lots' is not a size such as 16MiB or 500KB"),
+        ("16XB", "'16XB' is not a size"),
+        ("0", "'0' is not a size"),
+        ("-1", "'-1' is not a size"),
+        ("nan", "'nan' is not a size"),
+        ("1e308GiB", "'1e308GiB' is not a size"),  # overflows once multiplied by its unit
+        ("2GiB", "--max-body-size must be between 1 KiB and 1 GiB"),
+        ("512", "--max-body-size must be between 1 KiB and 1 GiB"),
+    ],
+)
+def test_a_body_size_that_is_none_or_out_of_bounds_is_one_line(
+    value: str,
+    fragment: str,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["run", "-q", "--max-body-size", value], capsys)
+
+    assert code == 2, out + err
+    assert err.count("\n") == 1, err
+    assert err.startswith("zdcontract: error: ") and fragment in err, err
+    assert list(tmp_path.iterdir()) == []  # refused before the run wrote anything

@@ -74,7 +74,8 @@ def _size(_ctx: click.Context, _param: click.Parameter, value: Any) -> int | Non
         amount = float(number)
     except ValueError:
         amount = math.nan
-    if factor is None or not math.isfinite(amount) or amount <= 0:
+    # A finite number times its unit can still overflow (1e308GiB): no size either.
+    if factor is None or not math.isfinite(amount * factor) or amount <= 0:
         raise click.BadParameter(f"'{value}' is not a size such as 16MiB or 500KB")
     return int(amount * factor)
 
