@@ -183,3 +183,13 @@ def test_odd_examples_stay_one_code_span_in_their_cell(example: str) -> None:
     (row,), (cells,) = top.rows, top.cells
     assert len(row) == 6
     assert [(c.type, c.content) for c in cells[5].children or ()] == [("code_inline", example)]
+
+
+def test_a_checks_table_cut_short_says_how_many_checks_it_left_out() -> None:
+    many = tuple(CheckOutcome(operation=f"Op{n:03d}", check="schema", cases=1) for n in range(130))
+    text = render_markdown(sample_result(findings=(), checks=many))
+
+    table = next(t for t in tables(parse(text)) if t.header[:2] == ["Operation", "Check"])
+    assert [row[0] for row in table.rows[:-1]] == [f"Op{n:03d}" for n in range(100)]
+    assert table.rows[-1] == ["… 30 more checks", "", "", "", ""]
+    assert "**Checks:** 130 passed" in text  # every check is still counted

@@ -17,6 +17,7 @@ from ..drift.findings import Finding, Kind, Severity
 from ..results import RunResult
 from ._atomic import atomic_write_text
 from ._summary import (
+    CheckFindings,
     Verdict,
     baseline_of,
     check_findings,
@@ -58,12 +59,13 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 def render_markdown(result: RunResult, *, top: int = TOP_FINDINGS) -> str:
     """The Markdown summary of ``result``, at most MAX_BYTES long."""
     state = verdict(result)
+    checks = [row for row in check_findings(result) if row.assigned]
     parts = [
         "## zdcontract drift report",
         _status_line(state),
         *_interrupted(result),
-        _run_facts(result),
-        *_checks_table(result),
+        _run_facts(result, checks),
+        *_checks_table(checks),
         "### Requests per operation",
         _operations_table(result),
         "### Findings by severity and kind",
@@ -114,7 +116,7 @@ def _interrupted(result: RunResult) -> list[str]:
     return ["> ⚠️ **Interrupted**: the run stopped early; the results are partial."]
 
 
-def _run_facts(result: RunResult) -> str:
+def _run_facts(result: RunResult, checks: list[CheckFindings]) -> str:
     target = result.target
     where = ", ".join(p for p in (target.kind, target.profile and f"profile {target.profile}") if p)
     lines = [
@@ -124,7 +126,7 @@ def _run_facts(result: RunResult) -> str:
         f" · max examples {result.max_examples} · fail on {code(result.fail_on, in_table=False)}",
         f"- **Duration:** {format_seconds(result.duration_seconds)}"
         f" · {result.requests} requests · exit code {result.exit_code}",
-        f"- **Checks:** {_checks_line(result)}",
+        f"- **Checks:** {_checks_line(checks)}",
     ]
     lines += [f"- **Note:** {escape(clip(note, _MAX_CELL))}" for note in result.notes[:10]]
     if len(result.notes) > 10:
@@ -136,22 +138,21 @@ def _spec(spec: str) -> str:
     return escape(spec) if spec == BUNDLED_SPEC else code(spec, in_table=False)
 
 
-def _checks_line(result: RunResult) -> str:
-    outcomes = Counter(row.outcome for row in check_findings(result) if row.assigned)
+def _checks_line(checks: list[CheckFindings]) -> str:
+    outcomes = Counter(row.outcome for row in checks)
     line = f"{outcomes['pass']} passed, {outcomes['fail']} with findings"
     if outcomes["known"]:
         line += f", {outcomes['known']} with known drift only"
     return line + f", {outcomes['not-exercised']} not exercised"
 
 
-def _checks_table(result: RunResult) -> list[str]:
+def _checks_table(checks: list[CheckFindings]) -> list[str]:
     """Every check, its outcome and what it exercised; why, for one that proved nothing."""
     rows = [
         f"| {code(row.operation)} | {escape(row.check)} | {row.outcome}"
         f" | {escape(format_exercised(row.exercised))}"
         f" | {escape(clip(row.not_exercised, _MAX_CELL)) if row.not_exercised else '—'} |"
-        for row in check_findings(result)
-        if row.assigned
+        for row in checks[:_MAX_OPERATIONS]
     ]
     if not rows:
         return []
@@ -159,7 +160,10 @@ def _checks_table(result: RunResult) -> list[str]:
         "| Operation | Check | Outcome | Exercised | Why not exercised |",
         "|---|---|---|---|---|",
     ]
-    return ["### Checks", "\n".join([*head, *rows[:_MAX_OPERATIONS]])]
+    hidden = len(checks) - _MAX_OPERATIONS
+    if hidden > 0:  # counted in the Checks line above; listed in the JSON and HTML reports
+        rows.append(f"| … {hidden} more checks | | | | |")
+    return ["### Checks", "\n".join([*head, *rows])]
 
 
 def _operations_table(result: RunResult) -> str:
