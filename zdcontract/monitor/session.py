@@ -15,7 +15,7 @@ from typing import Any
 from ..errors import UsageError
 from ..files import check_output_file
 from ..reports import FILE_NAMES, redact_result, write_reports
-from ..reports._summary import verdict
+from ..reports._summary import plural, verdict
 from ..results import RunResult
 from .baseline import (
     Baseline,
@@ -175,7 +175,7 @@ def finish_run(
             messages.append(f"alert sent: {len(classification.new)} new findings")
     line = state.line
     if "baseline" in paths:  # the drift is accepted now: that is what the exit status says
-        line = f"ACCEPTED: {_plural(len(result.findings), 'finding')} now the baseline"
+        line = f"ACCEPTED: {plural(len(result.findings), 'finding')} now the baseline"
         line += f" {options.update_baseline} ({state.headline} before)"
     return Outcome(
         result=result,
@@ -186,10 +186,6 @@ def finish_run(
         warnings=tuple(warnings),
         line=line,
     )
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _shipped_unless(disabled: bool) -> Baseline | None:

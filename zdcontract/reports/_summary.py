@@ -29,6 +29,7 @@ __all__ = [
     "format_statuses",
     "most_severe",
     "ordered",
+    "plural",
     "threshold",
     "verdict",
 ]
@@ -128,7 +129,7 @@ class Verdict:
         if not self.exercised:
             return "nothing was exercised: no answer validated, no record read"
         if self.failing:
-            text = f"{_plural(self.failing, new + 'finding')} at or above {self.fail_on}"
+            text = f"{plural(self.failing, new + 'finding')} at or above {self.fail_on}"
             if self.unexercised:
                 text += f" ({self.unexercised} of them: not exercised)"
             return text
@@ -141,7 +142,7 @@ class Verdict:
         """What the headline leaves out: findings below fail-on, known drift; may be empty."""
         parts = []
         if threshold(self.fail_on) is None:
-            parts.append(f"fail-on never, {_plural(self.total, 'finding')}")
+            parts.append(f"fail-on never, {plural(self.total, 'finding')}")
         if self.baseline is not None:
             view = self.baseline
             text = (
@@ -155,7 +156,7 @@ class Verdict:
             parts.append(text)
         elif threshold(self.fail_on) is not None and self.total > self.failing:
             parts.append(
-                f"{_plural(self.total - self.failing, 'more finding')} below {self.fail_on}"
+                f"{plural(self.total - self.failing, 'more finding')} below {self.fail_on}"
             )
         return "; ".join(parts)
 
@@ -328,7 +329,7 @@ def format_exercised(done: Exercised) -> str:
         (done.records, "record"),
         (done.validated, "validated answer"),
     ]
-    return ", ".join(f"{n} {noun}{'s' if n != 1 else ''}" for n, noun in parts if n) or "nothing"
+    return ", ".join(plural(n, noun) for n, noun in parts if n) or "nothing"
 
 
 def format_retries(retries: Mapping[str, int]) -> str:
@@ -357,5 +358,6 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
+    """``1 finding``, ``3 findings``: a count and its noun, in the plural when not one."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

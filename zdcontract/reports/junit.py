@@ -34,6 +34,7 @@ from ._summary import (
     format_retries,
     most_severe,
     ordered,
+    plural,
     verdict,
 )
 
@@ -181,10 +182,9 @@ def _properties(result: RunResult) -> ET.Element:
 
 def _message(findings: list[Finding], unknown: tuple[str, ...]) -> str:
     total = len(findings) + len(unknown)
-    noun = "finding" if total == 1 else "findings"
     parts = [f"{f.severity} {f.kind} {f.path or WHOLE_RESPONSE} ×{f.count}" for f in findings]
     parts += [f"unknown {fp}" for fp in unknown]
-    return clip(f"{total} {noun}: " + "; ".join(parts), 300)
+    return clip(f"{plural(total, 'finding')}: " + "; ".join(parts), 300)
 
 
 def _details(

@@ -27,6 +27,7 @@ from ._summary import (
     format_seconds,
     format_statuses,
     ordered,
+    plural,
     verdict,
 )
 
@@ -233,8 +234,7 @@ def _top_drift(result: RunResult, top: int) -> list[str]:
         )
     parts = ["### Top drift", "\n".join(rows)]
     if hidden > 0:
-        noun = "finding" if hidden == 1 else "findings"
-        parts.append(f"… {hidden} more {noun} (see the JSON or HTML report)")
+        parts.append(f"… {plural(hidden, 'more finding')} (see the JSON or HTML report)")
     parts += [_reproduce(number, f) for number, f in enumerate(shown, 1) if f.request]
     return parts
 
