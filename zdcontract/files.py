@@ -17,7 +17,6 @@ from typing import BinaryIO, cast
 from .errors import UsageError
 
 __all__ = [
-    "check_input_file",
     "check_output_file",
     "open_for_append",
     "open_input",
@@ -61,19 +60,6 @@ def check_output_file(path: str | os.PathLike[str], what: str) -> None:
         return  # nothing there yet (a missing directory is the writer's to report)
     except OSError as exc:
         raise UsageError(f"{what} {os.fspath(path)}: {exc.strerror or exc}") from None
-    kind = _kind(mode)
-    if kind is not None:
-        raise _refusal(what, path, kind)
-
-
-def check_input_file(path: str | os.PathLike[str], what: str) -> None:
-    """UsageError unless ``path`` (links followed) is an existing regular file."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        raise UsageError(f"cannot read {what} {os.fspath(path)}: no such file") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read {what} {os.fspath(path)}: {exc.strerror or exc}") from None
     kind = _kind(mode)
     if kind is not None:
         raise _refusal(what, path, kind)

@@ -8,7 +8,7 @@ import click
 
 from ..drift import DriftValidator, Finding
 from ..drift.findings import WHOLE_RESPONSE, safe_text
-from ..files import check_input_file
+from ..files import open_input
 from ._common import (
     exit_code_for,
     fail_on_option,
@@ -129,8 +129,10 @@ def _replay(
 ) -> None:
     from ..monitor.har import replay_har  # the streaming parser only when replaying
 
-    # A FIFO or a device would block the replay or never end: refused before it starts.
-    check_input_file(har_file, "HAR file")
+    # A FIFO or a device would block the replay or never end: refused before the spec loads
+    # (opened as the replay opens it, so it says the same; a FIFO is not waited on).
+    with open_input(har_file, "HAR file"):
+        pass
     spec = user_spec(spec_path, overlays)
     warn_about(spec)
     validator = DriftValidator(spec)
