@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +164,19 @@ def test_a_recording_without_bodies_says_so(tmp_path: Path) -> None:
     assert "\n" not in message and "no recorded response matches" not in message
     assert "the 2 responses of operations of the bundled spec were recorded without" in message
     assert "(3 entries)" in message and "export the HAR with content" in message
+
+
+def test_a_fifo_to_learn_from_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # Opening a FIFO to read blocks until a writer comes: the HAR is opened as every input
+    # is, refused in one line. A child process, so a hang fails the test instead of the suite.
+    from reliability._helpers import run_cli
+
+    fifo = tmp_path / "traffic.har"
+    os.mkfifo(fifo)
+    finished = run_cli(["spec", "learn", str(fifo), "-o", "out.yaml"], cwd=tmp_path, timeout=60)
+    assert finished.returncode == 2, finished.output
+    lines = finished.stderr.decode().strip().splitlines()
+    assert lines == [
+        f"zdcontract: error: HAR file {fifo} is a FIFO (named pipe), not a regular file"
+    ]
+    assert not (tmp_path / "out.yaml").exists()

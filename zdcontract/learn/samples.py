@@ -11,6 +11,7 @@ from typing import Any
 from ..drift._envelope import bare_type
 from ..drift.decode import NO_VALUE, decode_json, is_json_media_type
 from ..errors import UsageError
+from ..files import open_input
 from ..monitor.har import iter_har
 from ..spec import Spec
 
@@ -90,11 +91,12 @@ def read_samples(paths: Sequence[str | os.PathLike[str]], spec: Spec) -> list[Sa
 
 
 def _refuse_report(name: str) -> None:
-    try:
-        with open(name, "rb") as handle:
+    # A regular file only, as the HAR reader opens it: a FIFO would block the open itself.
+    with open_input(name, "HAR file") as handle:
+        try:
             head = handle.read(4096)
-    except OSError as exc:
-        raise UsageError(f"cannot read {name}: {exc.strerror or exc}") from None
+        except OSError as exc:
+            raise UsageError(f"cannot read HAR file {name}: {exc.strerror or exc}") from None
     if b'"schema_version"' in head and b'"findings"' in head and b'"log"' not in head:
         raise UsageError(
             f"{name} is a zdcontract report: it holds findings, not response bodies; "
