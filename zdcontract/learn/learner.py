@@ -56,10 +56,12 @@ def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) ->
         planned = [action for action in step.plan() if action not in actions]
         notes = step.notes
         if not planned:
+            final = step  # it validated the samples against the spec as learned
             break
         actions.extend(planned)
         current = _applied(spec, actions)
-    final = Pass(current, samples)
+    else:
+        final = Pass(current, samples)
     residual = [(samples[i], f) for i, found in enumerate(final.findings) for f in found]
     assert first is not None
     document = _document(spec, samples, actions, title, remaining=len(residual))
