@@ -54,7 +54,6 @@ class _Node:
 
     undocumented: set[str] = field(default_factory=set)
     missing: set[str] = field(default_factory=set)
-    samples: set[int] = field(default_factory=set)
 
 
 class Pass:
@@ -184,11 +183,9 @@ class Pass:
                 self.notes.append(_note(sample, finding))
                 return
             nodes[holder].undocumented.add(name)
-            nodes[holder].samples.add(index)
         elif finding.kind is Kind.MISSING_FIELD:
             for where in declaring(self.document, holder, name):
                 nodes[where].missing.add(name)
-                nodes[where].samples.add(index)
         elif finding.kind in (Kind.TYPE_MISMATCH, Kind.UNEXPECTED_NULL):
             # A property that is a $ref widens where it stands, not in the shared component.
             referrer = referring(self.document, media, finding.path)

@@ -39,7 +39,6 @@ class Instance:
     """One value of one sample body at one schema node."""
 
     sample: int
-    pointer: str  # where in the body
     value: Any
 
 
@@ -87,10 +86,6 @@ def locate(document: Any, ref: str) -> Location:
 
 def resolve(document: Any, location: Location) -> tuple[Location, Any]:
     """The location and node a chain of local ``$ref`` starting at ``location`` ends at."""
-    return _resolve(document, location)
-
-
-def _resolve(document: Any, location: Location) -> tuple[Location, Any]:
     node = node_at(document, location)
     for _ in range(64):
         if not (isinstance(node, Mapping) and isinstance(node.get("$ref"), str)):
@@ -121,7 +116,7 @@ class Reacher:
         if location in self.wanted:
             return True
         try:
-            at, node = _resolve(self.document, location)
+            at, node = resolve(self.document, location)
         except LookupError:
             return False
         known = self._relevant.get(at)
@@ -142,13 +137,13 @@ class Reacher:
             first, where, current = stack.pop()
             if not self.relevant(first):
                 continue
-            at, node = _resolve(self.document, first)
+            at, node = resolve(self.document, first)
             if (at, where) in seen or not isinstance(node, Mapping):
                 continue
             seen.add((at, where))
             # A wanted node may be a reference (a property that is a $ref) or what it names.
             for location in {first, at} & self.wanted:
-                yield location, Instance(sample, where, current)
+                yield location, Instance(sample, current)
             for keyword in _COMPOSITIONS:
                 members = node.get(keyword)
                 if isinstance(members, list):
@@ -177,7 +172,7 @@ def referring(document: Any, schema: Location, pointer: str) -> Location | None:
     """
     location = schema
     for token in tokens(pointer):
-        at, node = _resolve(document, location)
+        at, node = resolve(document, location)
         properties = node.get("properties") if isinstance(node, Mapping) else None
         if isinstance(properties, Mapping) and token in properties:
             location = (*at, "properties", token)
@@ -194,7 +189,7 @@ def declaring(document: Any, holder: Location, name: str) -> list[Location]:
     found: list[Location] = []
     stack, seen = [holder], set()
     while stack:
-        location, node = _resolve(document, stack.pop())
+        location, node = resolve(document, stack.pop())
         if location in seen or not isinstance(node, Mapping):
             continue
         seen.add(location)

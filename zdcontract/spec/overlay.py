@@ -70,11 +70,6 @@ class Overlay:
     document: Mapping[str, Any]
     actions: tuple[Action, ...]
 
-    @property
-    def title(self) -> str:
-        """The overlay's ``info.title``."""
-        return str(self.document["info"]["title"])
-
 
 @cache
 def overlay_schema() -> Mapping[str, Any]:
