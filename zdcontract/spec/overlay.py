@@ -28,6 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from ..errors import SpecError
+from ._read import read_document
 from ._yaml import load_yaml
 from .pointer import pointer
 
@@ -87,8 +88,6 @@ def _validator() -> Draft202012Validator:
 
 def read_overlay(path: str | Path) -> Overlay:
     """Read and check the overlay at ``path``; SpecError (one line) if it is not usable."""
-    from .loader import read_document  # loader imports this module lazily, and the reverse
-
     return parse_overlay(read_document(path, what="overlay"), str(path))
 
 
