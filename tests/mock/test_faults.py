@@ -162,6 +162,9 @@ def test_malformed_faults_are_one_line_usage_errors(text: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse_fault(text)
     assert "\n" not in caught.value.message and "bad fault '" in caught.value.message
+    with pytest.raises(UsageError) as caught:
+        parse_fault(text, option="--mock-fault")  # the error names the option used
+    assert caught.value.message.startswith(f"bad --mock-fault '{text}'")
     with pytest.raises(UsageError):
         MockConfig(faults=[text])
 
