@@ -49,8 +49,9 @@ def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) ->
     first: Pass | None = None
     notes: list[str] = []
     current = spec
+    values = [sample.value() for sample in samples]  # the same bodies in every pass
     for _ in range(MAX_PASSES):
-        step = Pass(current, samples)
+        step = Pass(current, samples, values)
         first = first or step
         # An action already taken would change nothing: what it answers was not learnable.
         planned = [action for action in step.plan() if action not in actions]
@@ -61,7 +62,7 @@ def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) ->
         actions.extend(planned)
         current = _applied(spec, actions)
     else:
-        final = Pass(current, samples)
+        final = Pass(current, samples, values)
     residual = [(samples[i], f) for i, found in enumerate(final.findings) for f in found]
     assert first is not None
     document = _document(spec, samples, actions, title, remaining=len(residual))

@@ -59,12 +59,16 @@ class _Node:
 class Pass:
     """Findings of ``samples`` against ``spec``, and the actions that answer them."""
 
-    def __init__(self, spec: Spec, samples: Sequence[Sample]) -> None:
-        """Validate every sample against ``spec`` (the spec with the actions so far)."""
+    def __init__(self, spec: Spec, samples: Sequence[Sample], values: Sequence[Any]) -> None:
+        """Validate every sample against ``spec`` (the spec with the actions so far).
+
+        ``values`` are the samples' decoded bodies (``Sample.value``), decoded once for
+        every pass.
+        """
         self.spec = spec
         self.document = spec.document
         self.samples = samples
-        self.values = [s.value() for s in samples]
+        self.values = values
         validator = DriftValidator(spec)
         self.findings = [
             validator.validate(
