@@ -331,3 +331,35 @@ def test_every_json_media_type_is_parsed_as_json_by_the_reference() -> None:
             found = reference.validate(body, operation="ListThings", content_type=media)
             assert {f.path for f in found} == paths, (media, found)
             assert fast.validate(body, operation="ListThings", content_type=media) == found
+
+
+def test_aggregate_adds_counts_keeps_the_first_pointers_and_the_worst_severity() -> None:
+    from dataclasses import replace
+
+    from zdcontract.drift import Finding, aggregate
+    from zdcontract.drift.findings import MAX_EXAMPLES, fingerprint
+
+    def at(path: str, severity: Severity = Severity.WARNING, kind: Kind = Kind.TYPE_MISMATCH):
+        return Finding(
+            kind=kind,
+            severity=severity,
+            operation="ListActivities",
+            path=path,
+            message="m",
+            fingerprint=fingerprint("ListActivities", kind, path),
+        )
+
+    other = at("/count", kind=Kind.MISSING_FIELD)
+    items = [at(f"/activities/{i}/id") for i in range(MAX_EXAMPLES + 3)]
+    items.insert(2, other)
+    items.insert(4, at("/activities/0/id", Severity.BREAKING))  # a pointer seen already
+    merged, kept = aggregate(items)
+    assert merged.fingerprint == items[0].fingerprint  # in order of first appearance
+    assert kept == replace(other, examples=("/count",))
+    assert merged.count == MAX_EXAMPLES + 4 and merged.severity is Severity.BREAKING
+    assert merged.examples == tuple(f"/activities/{i}/id" for i in range(MAX_EXAMPLES))
+    assert merged.path == "/activities/0/id" and kept.examples == ("/count",)
+    # Merging again merges nothing twice; a finding that needs no change is not rebuilt.
+    again = aggregate([merged, kept, replace(items[0], count=2)])
+    assert again[0].count == MAX_EXAMPLES + 6 and again[0].examples == merged.examples
+    assert again[1] is kept

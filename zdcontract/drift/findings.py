@@ -274,14 +274,18 @@ class Finding:
 def aggregate(findings: Iterable[Finding]) -> list[Finding]:
     """Merge findings by fingerprint: counts add up, the first pointers are kept.
 
-    Order is first appearance; the most severe severity seen for a fingerprint wins.
+    Order is first appearance; the most severe severity seen for a fingerprint wins. The
+    first finding of a fingerprint is kept as it is when it already holds its pointers: a
+    replay merges each response's findings into the merged findings of the responses
+    before it, and rebuilding every one of those each time cost more than the merge.
     """
     merged: dict[str, Finding] = {}
     for item in findings:
         seen = merged.get(item.fingerprint)
         if seen is None:
-            examples = item.examples or ((item.path,) if item.path or item.path == "" else ())
-            merged[item.fingerprint] = replace(item, examples=examples[:MAX_EXAMPLES])
+            examples = (item.examples or (item.path,))[:MAX_EXAMPLES]
+            same = examples == item.examples
+            merged[item.fingerprint] = item if same else replace(item, examples=examples)
             continue
         examples = seen.examples
         for pointer in item.examples or (item.path,):
