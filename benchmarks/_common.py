@@ -31,7 +31,6 @@ __all__ = [
     "free_port",
     "loopback",
     "median_cpu_seconds",
-    "median_seconds",
     "page_body",
     "zendesk_bodies",
 ]
@@ -85,18 +84,6 @@ class Ratio:
 
     def shown(self) -> str:
         return "unavailable" if self.value is None else f"{self.value:.2f}"
-
-
-def median_seconds(call: Callable[[], object], repeat: int, *, warmup: int = 2) -> float:
-    """The median wall time of ``call`` over ``repeat`` runs, after a warm-up."""
-    for _ in range(warmup):
-        call()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def median_cpu_seconds(call: Callable[[], object], repeat: int, *, warmup: int = 2) -> float:
