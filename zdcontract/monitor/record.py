@@ -230,9 +230,10 @@ class HarRecorder:
     def _url(self, url: str, cuts: list[str]) -> str:
         masked = mask_url(url, self.secrets)
         decoded = unquote(masked)
-        if mask_secrets(decoded, self.secrets) != decoded:
+        remasked = mask_secrets(decoded, self.secrets)
+        if remasked != decoded:
             # A secret spelled with percent escapes: stored decoded, so it can be masked.
-            masked = mask_secrets(decoded, self.secrets)
+            masked = remasked
         return self._text(masked, MAX_URL_CHARS, "request.url", cuts)
 
     def _query(self, url: str, cuts: list[str]) -> list[dict[str, str]]:
