@@ -132,6 +132,26 @@ def test_mask_url_hides_tokens_and_passwords() -> None:
     assert "page%5Bsize%5D=2" in masked or "page[size]=2" in masked
 
 
+def test_a_recorded_url_is_the_one_sent_with_an_escaped_secret_masked(tmp_path: Path) -> None:
+    """No answer came: the URL is still the one sent, and a secret spelled with percent
+    escapes (which mask_url's plain search cannot see) is masked all the same."""
+    from zdcontract.monitor.record import HarRecorder
+    from zdcontract.runner.client import Exchange
+
+    base = "https://acme.zendesk.com/api/v2/activities.json"
+    escaped = "".join(f"%{byte:02X}" for byte in CANARY.encode())
+    exchange = Exchange("GET", base, {"page[size]": 2}, error="ConnectTimeout: no answer")
+    exchange.sent_url = f"{base}?page%5Bsize%5D=2&echo={escaped}"
+    recorder = HarRecorder(tmp_path / "run.har", secrets=[CANARY])
+    request = recorder.entry("ListActivities", exchange)["request"]
+    assert CANARY not in json.dumps(request) and escaped not in json.dumps(request)
+    assert request["url"] == f"{base}?page[size]=2&echo=***"
+    assert request["queryString"] == [
+        {"name": "page[size]", "value": "2"},
+        {"name": "echo", "value": "***"},
+    ]
+
+
 # --- bounded memory -------------------------------------------------------------------
 
 _MEASURE = textwrap.dedent(

@@ -144,12 +144,7 @@ class HarRecorder:
         """The HAR entry of one exchange, credentials masked, every string bounded."""
         cuts: list[str] = []
         sent = exchange.response.request if exchange.response is not None else None
-        if sent is not None and sent.url:
-            url = str(sent.url)
-        else:
-            query = urlencode([(k, str(v)) for k, v in exchange.params.items()])
-            url = exchange.url + (f"?{query}" if query else "")
-        url = self._url(url, cuts)
+        url = self._url(exchange.full_url, cuts)  # as sent, also when no answer came
         request_headers = dict(sent.headers) if sent is not None else {}
         millis = round(exchange.elapsed * 1000, 3)
         started = datetime.now(UTC) - timedelta(seconds=exchange.elapsed)
