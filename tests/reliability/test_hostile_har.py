@@ -276,9 +276,12 @@ NESTED = {"headers", "content"}
 def test_the_streaming_reader_reads_what_a_whole_parse_reads(
     entries: list[object], pretty: bool
 ) -> None:
+    # Decoys where exports put other things: an array before "log", and log.pages (as
+    # browsers write it, before the entries) holding something shaped like an entry.
+    decoy = {"id": "page_1", "entries": [entry()], "request": {"url": COUNT_URL}}
     document = {
         "pages": [{"x": [1, {"entries": 2}]}],
-        "log": {"version": "1.2", "entries": entries},
+        "log": {"version": "1.2", "pages": [decoy], "entries": entries},
     }
     text = json.dumps(document, indent=2 if pretty else None)
     with tempfile.TemporaryDirectory() as folder:
