@@ -95,8 +95,12 @@ PRELOAD = ",".join(
 )
 
 
-def _measure(command: list[str], repeat: int) -> tuple[float, float]:
-    """Median seconds (start-up excluded) and peak RSS (MiB) of ``python -m MODULE ARGS``."""
+def _measure(command: list[str], repeat: int, count: int) -> tuple[float, float]:
+    """Median seconds (start-up excluded) and peak RSS (MiB) of ``python -m MODULE ARGS``.
+
+    The child must say (JSON on stdout) that it went through all ``count`` responses: a
+    replay that skipped them would be timed doing nothing.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": PRELOAD}
     seconds, peaks = [], []
     with tempfile.TemporaryDirectory() as scratch:
@@ -108,6 +112,10 @@ def _measure(command: list[str], repeat: int) -> tuple[float, float]:
                 raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
             measured = json.loads(out.read_text())
             out.unlink()
+            said = json.loads(done.stdout)
+            went = said.get("validated", said.get("parsed"))
+            if went != count:
+                raise RuntimeError(f"{' '.join(command)} went through {went} of {count}")
             # CPU time: on a shared machine the wall clock counts other people's work too.
             seconds.append(measured["cpu_seconds"])
             peaks.append(measured["peak_kib"] / 1024)
@@ -146,7 +154,7 @@ def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
         ]
         replayers[FLOOR] = lambda n: ["benchmarks._har_floor", _file(scratch, n, write_har, "har")]
         for name, command in replayers.items():
-            runs = {n: _measure(command(n), repeat) for n in (small, mid, large)}
+            runs = {n: _measure(command(n), repeat, n) for n in (small, mid, large)}
             first = (runs[mid][0] - runs[small][0]) / (mid - small) * 1000
             second = (runs[large][0] - runs[mid][0]) / (large - mid) * 1000
             for n in (small, mid, large):
