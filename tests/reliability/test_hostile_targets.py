@@ -197,6 +197,25 @@ def test_a_quota_that_never_refills_ends_at_the_time_budget(tmp_path: Path) -> N
     assert outcomes["count"] == "not-exercised", outcomes  # what was left was not
 
 
+def test_a_quota_spent_for_longer_than_max_wait_stops_the_sending(tmp_path: Path) -> None:
+    """X-Rate-Limit-Remaining: 0 with a reset ten minutes away and --max-wait 5: the client
+    stops sending at once, as for a Retry-After that long, rather than crawl on at one
+    request a minute until the time budget ends it."""
+    headers = {"Content-Type": "application/json", "X-Rate-Limit-Remaining": "0",
+               "Rate-Limit-Reset": "600"}  # fmt: skip
+    with answering(zb.dumps(zb.count()), headers=headers) as url:
+        finished = _run(url, tmp_path, "--operation", "CountActivities", "--max-wait", "5")
+    assert finished.returncode == 1, finished.output
+    data = complete_reports(tmp_path / "reports")
+    notes = " ".join(data["run"]["notes"])
+    assert "quota is spent for 600 s" in notes and "longest wait of 5 s" in notes, notes
+    assert "time budget" not in notes, notes
+    # The first answer (the probe) already said so: nothing of the operation was sent.
+    for check in data["checks"]:
+        assert check["outcome"] == "not-exercised", check
+        assert "quota is spent" in check["reason"], check
+
+
 # --- credentials in the wrong place ---------------------------------------------------------
 
 PASSWORD = "Pw-3d6f1c2a-never-shown"

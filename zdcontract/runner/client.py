@@ -366,7 +366,13 @@ class HttpClient:
         exchange.error = None
         exchange.response = response
         quota_wait = self.pacer.observe(exchange.headers)
-        if quota_wait is not None and quota_wait <= self.max_wait:
+        if quota_wait is not None and quota_wait > self.max_wait:
+            # This answer stands; the next request would wait past what --max-wait allows.
+            self._stop_sending(
+                f"the target's quota is spent for {quota_wait:g} s (rate-limit headers), "
+                f"beyond the longest wait of {self.max_wait:g} s"
+            )
+        elif quota_wait is not None:
             self.pacer.pause(quota_wait)
         if response.status_code == 429:
             exchange.rate_limited += 1
