@@ -37,14 +37,11 @@ from .pacing import Pacer, retry_after
 from .urls import UnsafeURL, origin_of, sent_origin
 
 __all__ = [
-    "DEFAULT_MAX_BODY",
-    "DEFAULT_MAX_WAIT",
     "RATE_LIMIT_RETRIES",
     "BudgetExhausted",
     "Exchange",
     "HttpClient",
     "Interrupted",
-    "Pacer",
     "ReadOnlyViolation",
     "StopSending",
 ]
