@@ -180,3 +180,47 @@ def test_a_fifo_to_learn_from_is_refused_not_waited_on(tmp_path: Path) -> None:
         f"zdcontract: error: HAR file {fifo} is a FIFO (named pipe), not a regular file"
     ]
     assert not (tmp_path / "out.yaml").exists()
+
+
+@pytest.mark.parametrize("depth", [65, 300, 800])
+def test_a_body_nested_too_deep_to_learn_from_stays_drift_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
+) -> None:
+    """The validator reads bodies ~900 levels deep; inferring, writing and applying a schema
+    for one recursed out of stack at ~250 (an internal error). Such a body is validated,
+    its drift kept as drift with a note, and the other samples are still learned from."""
+    nested: Any = 1
+    for _ in range(depth):
+        nested = {"k": nested}
+    deep_body, plain_body = json.loads(zb.dumps(zb.show())), json.loads(zb.dumps(zb.show()))
+    deep_body["activity"]["nested"] = nested
+    plain_body["activity"]["colour"] = "red"
+    deep, plain = _sample("ShowActivity", deep_body), _sample("ShowActivity", plain_body)
+
+    learned = learn(load_spec(), [deep, plain])
+
+    assert learned.drifted == 2
+    assert [a["target"] for a in learned.actions] != []  # `colour` was learned
+    assert all("nested" not in json.dumps(a) for a in learned.actions)
+    # Still drift (and, learned from the other sample alone, `colour` is now expected of it).
+    assert "/activity/nested" in [f.path for s, f in learned.residual if s is deep]
+    assert not [f for s, f in learned.residual if s is plain]
+    assert learned.notes == [
+        f"ShowActivity 200: a body nested {depth + 2} levels deep, beyond the 64 learned "
+        "from: not learned"
+    ]
+
+    har = tmp_path / "deep.har"
+    entry = {
+        "request": {"method": "GET", "url": "https://acme.zendesk.com/api/v2/activities/1"},
+        "response": {
+            "status": 200,
+            "content": {"mimeType": "application/json", "text": deep.body.decode()},
+        },
+    }
+    har.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "learn", str(har), "-o", str(tmp_path / "out.yaml")])
+    err = capsys.readouterr().err
+    assert exited.value.code == 0, err
+    assert "beyond the 64 learned from: not learned" in err and "internal error" not in err

@@ -33,6 +33,7 @@ __all__ = [
     "decode_json",
     "has_stack_room",
     "is_json_media_type",
+    "nesting",
 ]
 
 NO_VALUE: Any = object()
@@ -112,7 +113,7 @@ def _int_parser() -> Callable[[str], int]:
     return parse_int
 
 
-def _nesting(body: bytes) -> int:
+def nesting(body: bytes) -> int:
     """How deeply ``body`` nests arrays and objects (strings skipped), without recursion."""
     skeleton = _STRING.sub(b"", body).translate(_STEPS, _NOT_BRACKETS)
     return max(accumulate(step - 1 for step in skeleton), default=0)
@@ -170,7 +171,7 @@ def decode_json(body: bytes) -> Decoded:
     if (
         sys.getrecursionlimit() > MAX_SAFE_NESTING
         and body.count(b"[") + body.count(b"{") > MAX_SAFE_NESTING
-        and _nesting(body) > MAX_SAFE_NESTING
+        and nesting(body) > MAX_SAFE_NESTING
     ):
         result.problems.append(("too-deep", "body is nested too deeply to parse"))
         return result

@@ -18,6 +18,7 @@ import yaml
 
 from .._version import __version__
 from ..drift import Finding
+from ..drift.decode import NO_VALUE, nesting
 from ..spec import Spec
 from ..spec.overlay import apply_overlays, parse_overlay
 from .plan import Pass
@@ -27,6 +28,10 @@ __all__ = ["Learned", "dump_overlay", "learn"]
 
 #: More passes than any change needs: a shape split, then widening inside the shapes.
 MAX_PASSES = 6
+#: The deepest body learned from. Inferring a schema, writing it out and applying it all
+#: recurse a few frames a level; the validator takes bodies far deeper (a hostile or broken
+#: target's), whose drift then stays drift, with a note, instead of ending in an error.
+MAX_LEARN_NESTING = 64
 
 
 @dataclass(slots=True)
@@ -49,9 +54,12 @@ def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) ->
     first: Pass | None = None
     notes: list[str] = []
     current = spec
-    values = [sample.value() for sample in samples]  # the same bodies in every pass
+    depths = [nesting(sample.body) for sample in samples]
+    deep = {i: d for i, d in enumerate(depths) if d > MAX_LEARN_NESTING}
+    # The same bodies in every pass; one too deep to learn from is never read.
+    values = [NO_VALUE if i in deep else s.value() for i, s in enumerate(samples)]
     for _ in range(MAX_PASSES):
-        step = Pass(current, samples, values)
+        step = Pass(current, samples, values, deep=deep, limit=MAX_LEARN_NESTING)
         first = first or step
         # An action already taken would change nothing: what it answers was not learnable.
         planned = [action for action in step.plan() if action not in actions]
@@ -62,7 +70,7 @@ def learn(spec: Spec, samples: Sequence[Sample], *, title: str | None = None) ->
         actions.extend(planned)
         current = _applied(spec, actions)
     else:
-        final = Pass(current, samples, values)
+        final = Pass(current, samples, values, deep=deep, limit=MAX_LEARN_NESTING)
     residual = [(samples[i], f) for i, found in enumerate(final.findings) for f in found]
     assert first is not None
     document = _document(spec, samples, actions, title, remaining=len(residual))

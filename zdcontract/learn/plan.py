@@ -59,16 +59,27 @@ class _Node:
 class Pass:
     """Findings of ``samples`` against ``spec``, and the actions that answer them."""
 
-    def __init__(self, spec: Spec, samples: Sequence[Sample], values: Sequence[Any]) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        samples: Sequence[Sample],
+        values: Sequence[Any],
+        *,
+        deep: Mapping[int, int] | None = None,
+        limit: int = 0,
+    ) -> None:
         """Validate every sample against ``spec`` (the spec with the actions so far).
 
         ``values`` are the samples' decoded bodies (``Sample.value``), decoded once for
-        every pass.
+        every pass. ``deep`` maps the samples whose bodies nest deeper than ``limit`` to
+        their depth: they are validated, but their drift is noted, never learned.
         """
         self.spec = spec
         self.document = spec.document
         self.samples = samples
         self.values = values
+        self.deep = deep or {}
+        self.limit = limit
         validator = DriftValidator(spec)
         self.findings = [
             validator.validate(
@@ -123,6 +134,12 @@ class Pass:
         media: dict[tuple[str, int, str], list[int]] = defaultdict(list)
         for index, found in enumerate(self.findings):
             sample = self.samples[index]
+            if found and index in self.deep:
+                self.notes.append(
+                    f"{sample.operation} {sample.status}: a body nested {self.deep[index]} "
+                    f"levels deep, beyond the {self.limit} learned from: not learned"
+                )
+                continue
             for finding in found:
                 if finding.kind is Kind.UNDOCUMENTED_STATUS:
                     statuses[(sample.operation, sample.status)].append(index)
