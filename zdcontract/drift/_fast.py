@@ -5,7 +5,8 @@ costs 50-100 ms on a 100-activity page. Most responses conform, and for those th
 is an empty list. ``FastCheck.is_clean`` gives that answer in about 2 ms, and it answers
 "clean" only when the reference would report nothing; any other body (drifted, malformed,
 or one the proof cannot cover) goes to the reference, which explains it. The verdict is
-never "drift" here, so the findings are the reference's by construction.
+never a finding here (a drifted body's value is only handed on, to narrow what the
+reference reads), so the findings are the reference's by construction.
 
 "Clean" takes four facts, each argued in docs/performance.md:
 
