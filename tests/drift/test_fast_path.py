@@ -511,6 +511,7 @@ def _reduced_inputs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         return Spy()
 
     monkeypatch.setattr(module._Compiled, "body", spying)
+    monkeypatch.setattr(module, "_EXPLAINED_SIZE", -1)  # no remembered explanation
     return seen
 
 
@@ -536,6 +537,55 @@ def test_narrowing_reads_each_distinct_drift_once(monkeypatch: pytest.MonkeyPatc
     assert by_path["/activities/*/actor_id"].examples == ("/activities/19/actor_id",)
     assert by_path["/activities/*/user/email"].examples == ("/activities/22/user/email",)
     assert findings == REFERENCE.validate(body, operation="ListActivities")
+
+
+def test_the_same_drift_in_other_records_is_explained_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pages of a drifted API differ in ids, names, times and where the drift falls.
+
+    Narrowing replaces clean values by stand-ins and keeps one drifted item per kind of
+    drift, so such pages narrow to one value, and openapi-core explains it once. A value a
+    reader rejects is kept as it is: another wrong value is explained anew.
+    """
+    from zdcontract.drift import validator as module
+
+    explained: list[Any] = []
+
+    original = module._Compiled.body
+
+    def counting(self: Any, key: Any) -> Any:
+        engine = original(self, key)
+
+        class Spy:
+            def iter_errors(self, value: Any) -> Any:
+                explained.append(value)
+                return engine.iter_errors(value)
+
+        return Spy()
+
+    monkeypatch.setattr(module._Compiled, "body", counting)
+    validator = DriftValidator()
+
+    def page(first: int, via: int, actor_id: str) -> bytes:
+        value = zb.offset_page(6)
+        for offset, activity in enumerate(value["activities"]):
+            activity["id"] = first + offset
+            activity["title"] = f"{activity['title']} (from {first})"
+        value["activities"][via]["via"] = {"channel": "api"}
+        value["activities"][4]["actor_id"] = actor_id
+        return zb.dumps(value)
+
+    pages = [page(1000, 0, "x"), page(2000, 2, "x"), page(3000, 1, "x"), page(4000, 0, "y")]
+    for body in pages:
+        found = validator.validate(body, operation="ListActivities")
+        assert found == REFERENCE.validate(body, operation="ListActivities"), body[:300]
+    again = validator.validate(pages[1], operation="ListActivities")
+    by_path = {f.fingerprint.split("|")[2]: f for f in again}
+    assert by_path["/activities/*/via"].examples == ("/activities/2/via",)
+    assert len(explained) == 2  # pages 1-3 alike; page 4's actor_id is another value
+    assert explained[0]["activities"][1]["actor_id"] == "x"
+    assert explained[1]["activities"][1]["actor_id"] == "y"
 
 
 def _whole_reference_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:

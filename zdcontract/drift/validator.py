@@ -14,8 +14,8 @@ fiftieth of the time. It never reports anything itself: a body it cannot prove c
 through stages 3 and 4, so the findings are always the reference's. For a drifted body that
 orjson reads (no malformed-body finding is possible), stage 3 is skipped and stage 4 reads a
 narrowed body: every value jsonschema-rs proves clean replaced by a small stand-in, each
-distinct drifted item of a plain array once (zdcontract.drift._narrow). ``fast=False``
-skips all of it.
+distinct drifted item of a plain array once (zdcontract.drift._narrow); pages that drift
+alike narrow to one value, whose explanation is remembered. ``fast=False`` skips all of it.
 
 Findings of one response are aggregated by fingerprint: the same drift on 100 records is
 one finding with a count and the first pointers.
@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+
+import orjson
 
 from ..spec import Operation, Spec, load_spec
 from ..spec.strict import response_schema_source, strict_schema
@@ -54,6 +56,11 @@ _BOM = b"\xef\xbb\xbf"
 
 _SchemaKey = tuple[str, str, str]  # (operationId, response key, media type)
 
+#: Narrowed values whose explanation is kept, and the longest (JSON bytes) that is.
+_EXPLAINED = 64
+_EXPLAINED_SIZE = 64 * 1024
+_UNSET = object()
+
 
 @dataclass(slots=True)
 class _Compiled:
@@ -63,6 +70,8 @@ class _Compiled:
     checks: dict[_SchemaKey, FastCheck | None] = field(default_factory=dict)
     bodies: dict[_SchemaKey, Any] = field(default_factory=dict)
     core: CoreValidator | None = None
+    #: The reference's errors on narrowed values, by schema and the value's JSON text.
+    explained: dict[tuple[_SchemaKey, bytes], list[Any]] = field(default_factory=dict)
 
     def reference(self) -> CoreValidator:
         """openapi-core over the strict schemas, built for the first body that needs it."""
@@ -85,6 +94,27 @@ class _Compiled:
         found = self.bodies.get(key)
         if found is None:
             found = self.bodies[key] = body_validator(self.schemas[key])
+        return found
+
+    def errors(self, key: _SchemaKey, narrowed: Any) -> list[Any]:
+        """openapi-core's errors on a narrowed value, remembered for the values that recur.
+
+        Narrowing replaces every clean value by a stand-in, so two bodies that drift the
+        same way (pages of one drifted API, differing in ids, names and times) narrow to
+        the same value, and the reference, a function of the value alone, would explain it
+        again word for word. Keyed by the value's exact JSON text (types, order and all:
+        equal texts are equal values to the reference), and bounded: at most _EXPLAINED
+        values of at most _EXPLAINED_SIZE bytes each.
+        """
+        text = orjson.dumps(narrowed)
+        if len(text) > _EXPLAINED_SIZE:
+            return list(self.body(key).iter_errors(narrowed))
+        found = self.explained.get((key, text))
+        if found is None:
+            if len(self.explained) >= _EXPLAINED:  # ever new drift: start again
+                self.explained.clear()
+            found = list(self.body(key).iter_errors(narrowed))
+            self.explained[(key, text)] = found
         return found
 
 
@@ -111,6 +141,8 @@ class DriftValidator:
         self._compiled: dict[str, _Compiled] = {}
         self._documented: dict[str, dict[str, Mapping[str, Any]]] = {}
         self._routes: dict[tuple[str, int, str | None], Route] = {}
+        # (operation as the caller names it, status, Content-Type) -> the body's fast check.
+        self._checks: dict[tuple[str, int, str | None], FastCheck | None | object] = {}
 
     def _compile(self, op: Operation) -> _Compiled:
         compiled = self._compiled.get(op.operation_id)
@@ -167,9 +199,32 @@ class DriftValidator:
         content_type: str | None = "application/json",
     ) -> list[Finding]:
         """Every deviation of this response from the contract (an empty list if it conforms)."""
+        # The common case first, in as few steps as can be: a body the fast check proves
+        # clean, its check found by the call's own (operation, status, Content-Type).
+        call = (operation, status, content_type)
+        check = self._checks.get(call, _UNSET)
+        if check is _UNSET:
+            if len(self._checks) >= 1024:  # a client sending ever new Content-Types
+                self._checks.clear()
+            check = self._checks[call] = self._check(
+                self.spec.operation(operation), status, content_type
+            )
+        verdict = check.examine(body) if isinstance(check, FastCheck) else None
+        if verdict is CLEAN:
+            return []
         op = self.spec.operation(operation)
-        issues = list(self._issues(op, body, status, content_type))
+        issues = list(self._issues(op, body, status, content_type, verdict))
         return self._findings(op.operation_id, issues, status)
+
+    def _check(self, op: Operation, status: int, content_type: str | None) -> FastCheck | None:
+        """The fast check for the body of a response routed to a schema, if there is one."""
+        route = self._route(op, status, content_type)
+        if not self.fast or not route or isinstance(route[0], Issue):
+            return None
+        key, documented = route
+        compiled = self._compile(op)
+        schema_key = (op.operation_id, key, documented)
+        return compiled.check(schema_key) if schema_key in compiled.schemas else None
 
     def _route(self, op: Operation, status: int, content_type: str | None) -> Route:
         """Stages 1 and 2 for one (operation, status, Content-Type): the same every time."""
@@ -182,8 +237,15 @@ class DriftValidator:
         return found
 
     def _issues(
-        self, op: Operation, body: bytes, status: int, content_type: str | None
+        self,
+        op: Operation,
+        body: bytes,
+        status: int,
+        content_type: str | None,
+        verdict: bool | Drifted | None,
     ) -> Iterator[Issue]:
+        """The issues of a body the fast check did not prove clean (``verdict``: what it
+        said, None when there is no check or it knows nothing)."""
         route = self._route(op, status, content_type)
         if not route or isinstance(route[0], Issue):
             yield from route
@@ -192,17 +254,13 @@ class DriftValidator:
         compiled = self._compile(op)
         schema_key = (op.operation_id, key, documented)
         schemas = compiled.schemas
-        if self.fast and schema_key in schemas:
+        if isinstance(verdict, Drifted) and openapi_core_picks(key, status):
             check = compiled.check(schema_key)
-            verdict = check.examine(body) if check is not None else None
-            if verdict is CLEAN:
-                return  # proven clean: the reference would report nothing
-            if isinstance(verdict, Drifted) and openapi_core_picks(key, status):
-                assert check is not None
-                explained = self._narrowed(compiled, schema_key, check, verdict.value, body)
-                if explained is not None:
-                    yield from _unique(bounded(explained))
-                    return
+            assert check is not None  # a verdict comes from this schema's check
+            explained = self._narrowed(compiled, schema_key, check, verdict.value, body)
+            if explained is not None:
+                yield from _unique(bounded(explained))
+                return
         decoded = decode_json(body)
         for code, message in decoded.problems:
             yield Issue(Kind.MALFORMED_BODY, "", message, qualifier=code)
@@ -220,8 +278,7 @@ class DriftValidator:
         reduced = check.planner.reduce(value, body)
         if reduced is None:
             return None
-        errors = list(compiled.body(key).iter_errors(reduced.value))
-        return spread(reduced, errors, compiled.schemas[key])
+        return spread(reduced, compiled.errors(key, reduced.value), compiled.schemas[key])
 
     def _findings(self, operation: str, issues: list[Issue], status: int) -> list[Finding]:
         """One finding per fingerprint, as ``aggregate`` would merge one finding per issue.
