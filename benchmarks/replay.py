@@ -1,15 +1,16 @@
 """Offline replay of N captured responses: time and peak RSS, each run in a fresh process.
 
 The capture rotates through a 10-activity ListActivities page, a ShowActivity and a
-CountActivities body; one entry in a hundred drifts (an undocumented field), so the
-reference path runs too. Two replayers: ``zdcontract validate --har`` (streamed HAR) and a
-plain Python loop over the validator (one body per line). Each runs in a fresh process
-(benchmarks._peak) that imports the heavy libraries before its clock starts, so the time is
-the replay's own. The floor (``benchmarks._har_floor``) reads the same HAR with ijson and
-parses each body with orjson, validating nothing. A fixed cost remains (spec loading,
-compilation, the first reference validation), so linearity compares the marginal cost
-per response over N=1,000 -> 5,500 with that over 5,500 -> 10,000: 1.0 means a straight
-line.
+CountActivities body; one entry in a hundred is a ShowActivity that drifts (an undocumented
+field; its id, title and time differ from entry to entry), so the reference path runs too.
+Two replayers: ``zdcontract validate --har`` (streamed HAR) and a plain Python loop over
+the validator (one body per line). Each runs in a fresh process (benchmarks._peak) that
+imports the heavy libraries before its clock starts, so the time is the replay's own. The
+floor (``benchmarks._har_floor``) reads the same HAR with ijson and parses each body with
+orjson, validating nothing. The three take turns, round by round. A fixed cost remains
+(spec loading, compilation, the first reference validation), so linearity compares the
+marginal cost per response over N=1,000 -> 5,500 with that over 5,500 -> 10,000: 1.0 means
+a straight line.
 """
 
 from __future__ import annotations
@@ -30,8 +31,6 @@ __all__ = ["run"]
 
 def _captures() -> list[tuple[str, str, bytes]]:
     page = zendesk_bodies.offset_page(10)
-    drifted = zendesk_bodies.show()
-    drifted["activity"]["via"] = {"channel": "api"}
     return [
         ("ListActivities", "/api/v2/activities.json?per_page=10", zendesk_bodies.dumps(page)),
         (
@@ -44,12 +43,25 @@ def _captures() -> list[tuple[str, str, bytes]]:
             "/api/v2/activities/count.json",
             zendesk_bodies.dumps(zendesk_bodies.count()),
         ),
-        ("ShowActivity", "/api/v2/activities/29183462000000.json", zendesk_bodies.dumps(drifted)),
     ]
 
 
+def _drifted(index: int) -> tuple[str, str, bytes]:
+    """A ShowActivity with an undocumented field; its id, title and time differ per entry.
+
+    Like the pages of a drifted API: the same drift in other records, not the same bytes.
+    """
+    body = zendesk_bodies.show()
+    activity = body["activity"]
+    activity["id"] = 29183462000000 + index
+    activity["title"] = f"{activity['title']} ({index})"
+    activity["created_at"] = f"2026-11-{1 + index % 28:02d}T{index % 24:02d}:00:00Z"
+    activity["via"] = {"channel": "api"}
+    return "ShowActivity", f"/api/v2/activities/{activity['id']}.json", zendesk_bodies.dumps(body)
+
+
 def _entry(index: int, captures: list[tuple[str, str, bytes]]) -> tuple[str, str, bytes]:
-    return captures[3] if index % 100 == 99 else captures[index % 3]
+    return _drifted(index) if index % 100 == 99 else captures[index % 3]
 
 
 def write_har(path: Path, count: int) -> None:
@@ -95,31 +107,26 @@ PRELOAD = ",".join(
 )
 
 
-def _measure(command: list[str], repeat: int, count: int) -> tuple[float, float]:
-    """Median seconds (start-up excluded) and peak RSS (MiB) of ``python -m MODULE ARGS``.
+def _measure(command: list[str], count: int) -> tuple[float, float]:
+    """Seconds (CPU, start-up excluded) and peak RSS (MiB) of one ``python -m MODULE ARGS``.
 
     The child must say (JSON on stdout) that it went through all ``count`` responses: a
     replay that skipped them would be timed doing nothing.
     """
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BENCH_PRELOAD": PRELOAD}
-    seconds, peaks = [], []
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "peak.json"
-        for _ in range(repeat):
-            argv = [sys.executable, "-m", "benchmarks._peak", str(out), *command]
-            done = subprocess.run(argv, capture_output=True, env=env, cwd=ROOT, check=False)
-            if not out.exists():
-                raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
-            measured = json.loads(out.read_text())
-            out.unlink()
-            said = json.loads(done.stdout)
-            went = said.get("validated", said.get("parsed"))
-            if went != count:
-                raise RuntimeError(f"{' '.join(command)} went through {went} of {count}")
-            # CPU time: on a shared machine the wall clock counts other people's work too.
-            seconds.append(measured["cpu_seconds"])
-            peaks.append(measured["peak_kib"] / 1024)
-    return statistics.median(seconds), max(peaks)
+        argv = [sys.executable, "-m", "benchmarks._peak", str(out), *command]
+        done = subprocess.run(argv, capture_output=True, env=env, cwd=ROOT, check=False)
+        if not out.exists():
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-500:]}")
+        measured = json.loads(out.read_text())
+    said = json.loads(done.stdout)
+    went = said.get("validated", said.get("parsed"))
+    if went != count:
+        raise RuntimeError(f"{' '.join(command)} went through {went} of {count}")
+    # CPU time: on a shared machine the wall clock counts other people's work too.
+    return measured["cpu_seconds"], measured["peak_kib"] / 1024
 
 
 def _har_available() -> bool:
@@ -153,8 +160,21 @@ def run(quick: bool) -> tuple[list[Figure], list[Ratio], dict[str, Any]]:
             _file(scratch, n, write_lines, "txt"),
         ]
         replayers[FLOOR] = lambda n: ["benchmarks._har_floor", _file(scratch, n, write_har, "har")]
-        for name, command in replayers.items():
-            runs = {n: _measure(command(n), repeat, n) for n in (small, mid, large)}
+        # Round by round, every replayer at every N in turn: the machine's speed drifts over
+        # a run, and a ratio should compare figures taken under the same conditions.
+        taken: dict[tuple[str, int], list[tuple[float, float]]] = {}
+        for _ in range(repeat):
+            for n in (small, mid, large):
+                for name, command in replayers.items():
+                    taken.setdefault((name, n), []).append(_measure(command(n), n))
+        for name in replayers:
+            runs = {
+                n: (
+                    statistics.median(t for t, _ in taken[(name, n)]),
+                    max(m for _, m in taken[(name, n)]),
+                )
+                for n in (small, mid, large)
+            }
             first = (runs[mid][0] - runs[small][0]) / (mid - small) * 1000
             second = (runs[large][0] - runs[mid][0]) / (large - mid) * 1000
             for n in (small, mid, large):
