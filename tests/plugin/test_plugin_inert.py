@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -56,3 +58,21 @@ def test_a_suite_runs_the_same_with_and_without_the_plugin(
     assert "zdcontract" not in _normalised(with_plugin.stdout.str())
     assert files_after == [name for name in before if name != "__pycache__"]
     assert started == []  # no mock server was started
+
+
+def test_loading_the_plugin_imports_only_its_own_bookkeeping() -> None:
+    """pytest loads the plugin in every run of an environment that has zdcontract: it must
+    not bring the validator, the spec loader, the runner or the mock with it."""
+    code = "import sys, zdcontract.plugin; print(' '.join(sorted(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    modules = set(done.stdout.split())
+    assert "zdcontract.pytest_plugin.session" in modules
+    ours = {m for m in modules if m.startswith("zdcontract.")}
+    for heavy in ("drift.validator", "spec", "runner", "mock", "reports", "monitor"):
+        assert not {
+            m for m in ours if m == f"zdcontract.{heavy}" or m.startswith(f"zdcontract.{heavy}.")
+        }, heavy
+    for library in ("yaml", "jsonschema_rs", "openapi_core", "uvicorn", "orjson"):
+        assert library not in modules, library
