@@ -86,7 +86,7 @@ def test_the_walks_stop_at_their_bound_and_report_the_loop() -> None:
             found = messages(ctx, check)
             assert "activity 2 appears twice in the walk (again on page 2)" in found, found
             assert f"activity 1 appears twice in the walk (again on page {MAX_PAGES})" in found
-            assert len(seen) == ctx.requests <= MAX_PAGES + 1
+            assert len(seen) == ctx.requests == MAX_PAGES  # not one page past the bound
         # Neither walk is complete: nothing may compare with them as the whole listing.
         assert ctx.cursor is not None and not ctx.cursor.complete
         assert ctx.offset is not None and not ctx.offset.complete
@@ -112,3 +112,80 @@ def test_a_since_walk_without_end_is_not_exercised_and_blames_no_activity() -> N
         assert result == NotExercised(f"the since walk had no end after {MAX_SINCE_PAGES} pages")
         assert ctx.findings == []
         assert MAX_SINCE_PAGES <= len(seen) <= MAX_SINCE_PAGES + 1
+
+
+@contextmanager
+def large_account(pages: int) -> Iterator[tuple[CheckContext, list[str]]]:
+    """A listing of ``pages`` pages of two new activities each, newest first, both ways."""
+    seen: list[str] = []
+
+    def activities(page: int) -> list[dict[str, Any]]:
+        newest = 2 * (pages - page + 1)
+        return [{"id": i, "created_at": f"2024-01-01T00:00:{i:02d}Z"} for i in (newest, newest - 1)]
+
+    class Handler(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            here = f"http://{self.headers['Host']}/api/v2/activities"
+            query = parse_qs(urlsplit(self.path).query)
+            body: dict[str, Any]
+            if self.path.startswith("/api/v2/activities/count"):
+                body = {"count": {"value": 2 * pages, "refreshed_at": "2024-01-03T00:00:00Z"}}
+            elif "page[size]" in query or "page[after]" in query:
+                page = int(query.get("page[after]", ["0"])[0]) + 1
+                more = page < pages
+                body = {
+                    "activities": activities(page),
+                    "meta": {"has_more": more, "after_cursor": str(page) if more else None},
+                    "links": {"next": f"{here}?page%5Bafter%5D={page}" if more else None},
+                }
+            else:
+                page = int(query.get("page", ["1"])[0])
+                body = {
+                    "activities": activities(page),
+                    "next_page": f"{here}?page={page + 1}" if page < pages else None,
+                    "previous_page": f"{here}?page={page - 1}" if page > 1 else None,
+                    "count": 2 * pages,
+                }
+            data = json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    with serving(Handler) as url, HttpClient(url, retries=0) as client:
+        ctx = CheckContext(
+            client=client,
+            observe=lambda _operation, exchange: json_object(exchange),
+            account_host=urlsplit(url).netloc,
+        )
+        yield ctx, seen
+
+
+def test_a_listing_longer_than_the_bound_is_no_fault() -> None:
+    """An account with more activities than the walks read: nothing is wrong with it."""
+    with large_account(MAX_PAGES + 10) as (ctx, seen):
+        for function in (pagination_cursor, pagination_offset):
+            del seen[:]
+            assert run_check(function, ctx) is None
+            assert ctx.records == 2 * MAX_PAGES
+            assert len(seen) == ctx.requests == MAX_PAGES
+        assert ctx.findings == [], [f.message for f in ctx.findings]
+        assert ctx.cursor is not None and not ctx.cursor.complete
+        assert ctx.offset is not None and not ctx.offset.complete
+        assert run_check(since_honoured, ctx) == NotExercised(
+            "no complete walk of three or more activities to compare with"
+        )
+        assert run_check(count_consistent, ctx) is None
+        assert ctx.findings == []  # 120 counted, 100 walked: a cut walk is no total
+
+
+def test_a_listing_within_the_bound_is_walked_to_its_end() -> None:
+    with large_account(MAX_PAGES) as (ctx, seen):
+        for function in (pagination_cursor, pagination_offset):
+            assert run_check(function, ctx) is None
+            assert ctx.records == 2 * MAX_PAGES
+        assert ctx.findings == [], [f.message for f in ctx.findings]
+        assert ctx.cursor is not None and ctx.cursor.complete
+        assert ctx.offset is not None and ctx.offset.complete
