@@ -62,14 +62,16 @@ def sideloads(ctx: CheckContext) -> NotExercised | None:
         return ctx.unanswered()
     if not isinstance(body.get("activities"), list):
         return NotExercised(f"{_answer(ctx)} without an activities array")
-    actors = {a.get("id") for a in body.get("actors") or [] if isinstance(a, dict)}
-    users = {u.get("id") for u in body.get("users") or [] if isinstance(u, dict)}
+    actors = _ids(body.get("actors"))
+    users = _ids(body.get("users"))
     for index, item in enumerate(body["activities"]):
         if not isinstance(item, dict):
             continue
         ctx.records += 1
-        actor, user = item.get("actor_id"), item.get("user_id")
-        if actor not in actors and actor != -1:  # -1 is a Zendesk system user
+        # An id that is missing, null or not an integer is the validator's finding (a
+        # missing field, a type mismatch); here only integer ids are looked up.
+        actor, user = _id(item.get("actor_id")), _id(item.get("user_id"))
+        if actor is not None and actor not in actors and actor != -1:  # -1: Zendesk's system
             ctx.violation(
                 "sideloads",
                 _LIST,
@@ -77,7 +79,7 @@ def sideloads(ctx: CheckContext) -> NotExercised | None:
                 f"/activities/{index}/actor_id",
                 actual=actor,
             )
-        if user not in users:
+        if user is not None and user not in users:
             ctx.violation(
                 "sideloads",
                 _LIST,
@@ -86,6 +88,18 @@ def sideloads(ctx: CheckContext) -> NotExercised | None:
                 actual=user,
             )
     return None
+
+
+def _id(value: Any) -> int | None:
+    """``value`` if it is an integer id (not a bool), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _ids(records: Any) -> set[int]:
+    """The integer ids of a sideload array (anything else in it is the validator's)."""
+    if not isinstance(records, list):
+        return set()
+    return {i for r in records if isinstance(r, dict) and (i := _id(r.get("id"))) is not None}
 
 
 def _answer(ctx: CheckContext) -> str:
