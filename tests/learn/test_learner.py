@@ -144,7 +144,7 @@ def test_drift_it_cannot_teach_is_never_called_conforming(
     with pytest.raises(SystemExit) as exited:
         main(["spec", "learn", str(har), "-o", str(tmp_path / "out.yaml")])
     assert exited.value.code == 0
-    assert "learned 0 actions from 1 responses (1 with drift)" in capsys.readouterr().err
+    assert "learned 0 actions from 1 response (1 with drift)" in capsys.readouterr().err
 
 
 def test_a_recording_without_bodies_says_so(tmp_path: Path) -> None:

@@ -107,8 +107,11 @@ def test_a_target_that_matches_nothing_is_a_warning_or_with_strict_an_error(
     ("actions", "message"),
     [
         ("- target: $\n  remove: true\n", "removes the whole document"),
-        ("- target: $.info\n  update: {title: {a: 1}}\n", "merges a object into the string"),
-        ("- target: $.info\n  update: [1]\n", "must be an object"),
+        ("- target: $.info\n  update: {title: {a: 1}}\n", "merges an object into the string"),
+        ("- target: $.info\n  update: [1]\n", "with an array; an update of an object must be"),
+        ("- target: $.info\n  update: 5\n", "with an integer; an update"),
+        ("- target: $.info\n  update: {title: [x]}\n", "merges an array into the string"),
+        ("- target: $.info\n  update: true\n", "with a boolean; an update"),
         ("- target: $.openapi\n  update: '3.1.1'\n", "updates objects and arrays only"),
         ("- target: $.paths[\n  update: {}\n", "is not an RFC 9535 JSONPath"),
     ],

@@ -112,6 +112,7 @@ def learn(
     from ..drift.findings import WHOLE_RESPONSE
     from ..learn import dump_overlay, read_samples
     from ..learn import learn as learn_overlay
+    from ..reports._summary import plural
 
     loaded = user_spec(spec_path, overlays)
     warn_about(loaded)
@@ -121,7 +122,7 @@ def learn(
     actions = len(learned.actions) if learned.drifted else 0
     where = f"written to {written}" if written else "written to stdout"
     click.echo(
-        f"learned {actions} actions from {learned.samples} responses "
+        f"learned {plural(actions, 'action')} from {plural(learned.samples, 'response')} "
         f"({learned.drifted} with drift); {where}",
         err=True,
     )
@@ -129,7 +130,8 @@ def learn(
         click.echo(f"note: {note}", err=True)
     if learned.residual:
         click.echo(
-            f"{len(learned.residual)} findings are not explained by the overlay (still drift):",
+            f"{plural(len(learned.residual), 'finding')} not explained by the overlay "
+            "(still drift):",
             err=True,
         )
         for sample, finding in learned.residual[:20]:

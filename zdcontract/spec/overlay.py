@@ -201,7 +201,7 @@ def _update(node: Any, action: Action, overlay: Overlay, where: str) -> None:
         if not isinstance(value, dict):
             raise SpecError(
                 f"overlay {overlay.source}: action {action.index} updates the object at {where} "
-                f"with a {_kind(value)}; an update of an object must be an object"
+                f"with {_a(_kind(value))}; an update of an object must be an object"
             )
         _merge(node, value, overlay, action, where)
     elif isinstance(node, list):
@@ -228,16 +228,28 @@ def _merge(
             into[key] = value
         else:
             raise SpecError(
-                f"overlay {overlay.source}: action {action.index} merges a {_kind(value)} into "
+                f"overlay {overlay.source}: action {action.index} merges {_a(_kind(value))} into "
                 f"the {_kind(current)} at {where}[{key!r}]; remove it first to replace it"
             )
 
 
 def _kind(value: Any) -> str:
+    """The JSON type of a YAML value, as the Overlay and JSON Schema documents name it."""
     if isinstance(value, dict):
         return "object"
     if isinstance(value, list):
         return "array"
     if value is None:
         return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
     return "string" if isinstance(value, str) else type(value).__name__
+
+
+def _a(kind: str) -> str:
+    """``an object``, ``a string``."""
+    return f"{'an' if kind[:1] in ('a', 'e', 'i', 'o', 'u') else 'a'} {kind}"
