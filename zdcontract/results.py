@@ -102,6 +102,35 @@ class RequestTally:
         else:
             self.not_sent += 1
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready counts (what a pytest-xdist worker sends its controller)."""
+        return {
+            "requests": self.requests,
+            "statuses": dict(self.statuses),
+            "transport_errors": self.transport_errors,
+            "not_sent": self.not_sent,
+            "retries": dict(self.retries),
+            "rate_limited": self.rate_limited,
+            "seconds": self.seconds,
+            "cases": self.cases,
+            "validated": self.validated,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RequestTally:
+        """A tally from ``to_dict()``; absent counts are zero."""
+        return cls(
+            requests=int(data.get("requests", 0)),
+            statuses=Counter({str(k): int(v) for k, v in (data.get("statuses") or {}).items()}),
+            transport_errors=int(data.get("transport_errors", 0)),
+            not_sent=int(data.get("not_sent", 0)),
+            retries=Counter({str(k): int(v) for k, v in (data.get("retries") or {}).items()}),
+            rate_limited=int(data.get("rate_limited", 0)),
+            seconds=float(data.get("seconds", 0.0)),
+            cases=int(data.get("cases", 0)),
+            validated=int(data.get("validated", 0)),
+        )
+
     def add(self, other: RequestTally) -> None:
         """Add another tally's counts (a pytest-xdist worker's) to this one."""
         self.requests += other.requests

@@ -47,6 +47,23 @@ def worker(*findings: Finding, check: str = "schema", requests: int = 3) -> Drif
     return recorder
 
 
+def test_a_tally_crosses_to_the_controller_whole() -> None:
+    """Every count of a worker's tally arrives: a field added to RequestTally and left out
+    of the payload would fail here."""
+    tally = RequestTally()
+    for field in dataclasses.fields(RequestTally):
+        current = getattr(tally, field.name)
+        if isinstance(current, dict):
+            current.update({"200": 2, "connect": 1})
+        else:
+            setattr(tally, field.name, type(current)(7))
+    sent = json.loads(json.dumps(tally.to_dict()))
+    assert RequestTally.from_dict(sent) == tally
+    twice = RequestTally.from_dict(sent)
+    twice.add(RequestTally.from_dict(sent))
+    assert twice.requests == 14 and twice.statuses["200"] == 4 and twice.seconds == 14.0
+
+
 def test_worker_payloads_survive_json_and_merge_into_one_finding_per_fingerprint() -> None:
     controller = DriftRecorder()
     assert not controller.used

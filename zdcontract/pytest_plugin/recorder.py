@@ -135,20 +135,7 @@ class DriftRecorder:
             ],
             "zdcontract_stats": {
                 "target": None if self.target is None else _target_dict(self.target),
-                "operations": {
-                    name: {
-                        "requests": t.requests,
-                        "statuses": dict(t.statuses),
-                        "transport_errors": t.transport_errors,
-                        "not_sent": t.not_sent,
-                        "retries": dict(t.retries),
-                        "rate_limited": t.rate_limited,
-                        "seconds": t.seconds,
-                        "cases": t.cases,
-                        "validated": t.validated,
-                    }
-                    for name, t in self.tallies.items()
-                },
+                "operations": {name: t.to_dict() for name, t in self.tallies.items()},
             },
         }
 
@@ -172,16 +159,7 @@ class DriftRecorder:
         if self.target is None and stats.get("target"):
             self.target = Target(**stats["target"])
         for name, data in (stats.get("operations") or {}).items():
-            tally = self.tallies.setdefault(name, RequestTally())
-            tally.requests += int(data.get("requests", 0))
-            tally.statuses.update({str(k): int(v) for k, v in (data.get("statuses") or {}).items()})
-            tally.transport_errors += int(data.get("transport_errors", 0))
-            tally.not_sent += int(data.get("not_sent", 0))
-            tally.retries.update({str(k): int(v) for k, v in (data.get("retries") or {}).items()})
-            tally.rate_limited += int(data.get("rate_limited", 0))
-            tally.seconds += float(data.get("seconds", 0.0))
-            tally.cases += int(data.get("cases", 0))
-            tally.validated += int(data.get("validated", 0))
+            self.tallies.setdefault(name, RequestTally()).add(RequestTally.from_dict(data))
 
     def result(
         self,
