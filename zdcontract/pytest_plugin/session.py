@@ -88,6 +88,7 @@ class ZdContractPlugin:
         self.problem: str | None = None  # why the reports could not be written
         self._validator: DriftValidator | None = None
         self._runner: ContractRunner | None = None
+        self._result: RunResult | None = None  # decided once, in pytest_sessionfinish
         self._started, self._clock = _now(), time.monotonic()
 
     @property
@@ -233,8 +234,9 @@ class ZdContractPlugin:
 
         if not verdict(result).passed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        self._result = result = replace(result, exit_code=int(session.exitstatus))
         if self.options.report is not None:
-            self._write_reports(replace(result, exit_code=int(session.exitstatus)))
+            self._write_reports(result)
             if self.problem and session.exitstatus == pytest.ExitCode.OK:
                 session.exitstatus = pytest.ExitCode.USAGE_ERROR
 
@@ -285,7 +287,8 @@ class ZdContractPlugin:
             return  # nothing ran that the plugin saw (collect-only, inert sessions)
         from ..reports._summary import verdict
 
-        result = self.session_result(0)
+        # The result the reports were written from: the terminal says what they say.
+        result = self._result if self._result is not None else self.session_result(0)
         state = verdict(result)
         known = state.baseline.known if state.baseline is not None else frozenset()
         write = terminalreporter.write_line
