@@ -54,9 +54,9 @@ class GeneratedCase:
     mode: str  # positive, negative
 
     @property
-    def key(self) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-        """What makes two cases the same request."""
-        return (self.method, self.path, self.params)
+    def key(self) -> tuple[Any, ...]:
+        """What makes two cases the same request: method, path, query and headers."""
+        return (self.method, self.path, self.params, self.headers)
 
 
 def _flatten(params: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

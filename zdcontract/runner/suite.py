@@ -146,7 +146,7 @@ class Suite:
             stop=self.stop,
             failed=self.not_generated,
         ):
-            unique.setdefault((*case.key, case.headers), case)
+            unique.setdefault(case.key, case)
         return [c for c in unique.values() if allow_writes or c.method in ("GET", "HEAD")]
 
     def real_cases(self, operations: Iterable[str]) -> list[GeneratedCase]:
