@@ -303,13 +303,17 @@ class _Reader:
             raise UsageError(f"{self.name} is not a HAR file ('log.entries' is not an array)")
 
     def _build(self, fields: dict[str, Any]) -> HarEntry:
-        try:
-            status = int(fields.get("status") or 0)
-        except (TypeError, ValueError, OverflowError):
-            status = 0
-        header = next(
-            (str(v) for n, v in self._headers if str(n or "").lower() == "content-type"), None
-        )
+        status = fields.get("status")
+        if type(status) is not int:  # a JSON integer, nearly always
+            try:
+                status = int(status or 0)
+            except (TypeError, ValueError, OverflowError):
+                status = 0
+        header = None
+        for name, value in self._headers:  # a browser records a dozen or two
+            if isinstance(name, str) and len(name) == 12 and name.lower() == "content-type":
+                header = str(value)
+                break
         mime = fields.get("mime")
         return HarEntry(
             index=self.index,
