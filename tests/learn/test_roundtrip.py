@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zdcontract.drift import DriftValidator
-from zdcontract.drift.translate import json_type
 from zdcontract.learn import Sample, dump_overlay, learn
 from zdcontract.spec import load_spec
+from zdcontract.spec._json import json_type
 from zdcontract.spec.pointer import escape
 
 # Where drift is applied, per operation: a JSON Pointer with * for every array index, and

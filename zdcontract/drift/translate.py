@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from ..spec._json import json_type
 from ..spec.pointer import escape, pointer
 from ..spec.strict import (
     DECLARED_ANNOTATION,
@@ -29,7 +30,6 @@ __all__ = [
     "instance_pointer",
     "bounded",
     "issues_of",
-    "json_type",
     "pointer",
     "translate",
 ]
@@ -59,25 +59,6 @@ class Issue(NamedTuple):
     schema_path: str | None = None  # a ``#/...`` fragment of the spec document
     required: bool = False
     qualifier: str | None = None  # joins the fingerprint where the path alone is not enough
-
-
-def json_type(value: Any) -> str:
-    """The JSON type name of a Python value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, Mapping):
-        return "object"
-    return type(value).__name__
 
 
 def _preview(value: Any) -> str:

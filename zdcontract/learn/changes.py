@@ -11,7 +11,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..drift.translate import json_type
+from ..spec._json import json_type
 from .infer import branch_schemas, infer
 from .walk import Location, jsonpath, node_at, resolve
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from rfc3339_validator import validate_rfc3339
 
-from ..drift.translate import json_type
+from ..spec._json import json_type
 
 __all__ = ["branch_schemas", "infer", "object_schema", "shape_key"]
 

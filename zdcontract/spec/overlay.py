@@ -28,6 +28,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from ..errors import SpecError
+from ._json import json_type
 from ._read import read_document
 from ._yaml import load_yaml
 from .pointer import pointer
@@ -201,14 +202,14 @@ def _update(node: Any, action: Action, overlay: Overlay, where: str) -> None:
         if not isinstance(value, dict):
             raise SpecError(
                 f"overlay {overlay.source}: action {action.index} updates the object at {where} "
-                f"with {_a(_kind(value))}; an update of an object must be an object"
+                f"with {_a(json_type(value))}; an update of an object must be an object"
             )
         _merge(node, value, overlay, action, where)
     elif isinstance(node, list):
         node.append(value)
     else:
         raise SpecError(
-            f"overlay {overlay.source}: action {action.index} target selects the {_kind(node)} "
+            f"overlay {overlay.source}: action {action.index} target selects the {json_type(node)} "
             f"at {where}; Overlay 1.0 updates objects and arrays only (select its parent)"
         )
 
@@ -228,26 +229,10 @@ def _merge(
             into[key] = value
         else:
             raise SpecError(
-                f"overlay {overlay.source}: action {action.index} merges {_a(_kind(value))} into "
-                f"the {_kind(current)} at {where}[{key!r}]; remove it first to replace it"
+                f"overlay {overlay.source}: action {action.index} merges "
+                f"{_a(json_type(value))} into the {json_type(current)} at {where}[{key!r}]; "
+                "remove it first to replace it"
             )
-
-
-def _kind(value: Any) -> str:
-    """The JSON type of a YAML value, as the Overlay and JSON Schema documents name it."""
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "string" if isinstance(value, str) else type(value).__name__
 
 
 def _a(kind: str) -> str:
