@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -52,6 +53,11 @@ def answer(
     handler.end_headers()
     with contextlib.suppress(OSError):
         handler.wfile.write(body)
+
+
+def answer_json(handler: BaseHTTPRequestHandler, value: object, *, status: int = 200) -> None:
+    """Answer with ``value`` as a JSON body."""
+    answer(handler, json.dumps(value).encode(), status=status)
 
 
 @contextmanager

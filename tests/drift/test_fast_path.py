@@ -493,8 +493,9 @@ def test_narrowed_pages_agree_on_a_fixed_sweep(seed: int) -> None:
     assert_narrowed_same(body)
 
 
-def _reduced_inputs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Record every value openapi-core's body validator reads on the narrowed path."""
+def _reduced_inputs(monkeypatch: pytest.MonkeyPatch, *, remember: bool = False) -> list[Any]:
+    """Record every value openapi-core's body validator reads on the narrowed path (with
+    ``remember``, the validator still keeps its explanations: a kept one reads nothing)."""
     from zdcontract.drift import validator as module
 
     seen: list[Any] = []
@@ -511,7 +512,8 @@ def _reduced_inputs(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
         return Spy()
 
     monkeypatch.setattr(module._Compiled, "body", spying)
-    monkeypatch.setattr(module, "_EXPLAINED_SIZE", -1)  # no remembered explanation
+    if not remember:
+        monkeypatch.setattr(module, "_EXPLAINED_SIZE", -1)  # no remembered explanation
     return seen
 
 
@@ -548,23 +550,7 @@ def test_the_same_drift_in_other_records_is_explained_once(
     drift, so such pages narrow to one value, and openapi-core explains it once. A value a
     reader rejects is kept as it is: another wrong value is explained anew.
     """
-    from zdcontract.drift import validator as module
-
-    explained: list[Any] = []
-
-    original = module._Compiled.body
-
-    def counting(self: Any, key: Any) -> Any:
-        engine = original(self, key)
-
-        class Spy:
-            def iter_errors(self, value: Any) -> Any:
-                explained.append(value)
-                return engine.iter_errors(value)
-
-        return Spy()
-
-    monkeypatch.setattr(module._Compiled, "body", counting)
+    explained = _reduced_inputs(monkeypatch, remember=True)
     validator = DriftValidator()
 
     def page(first: int, via: int, actor_id: str) -> bytes:

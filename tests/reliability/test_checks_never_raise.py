@@ -9,21 +9,19 @@ once ended the sideloads check in a TypeError).
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer_json, serving
+from walks import check_context
 
-from zdcontract.runner.checks import CHECKS, MAX_PAGES, CheckContext, NotExercised, run_check
+from zdcontract.runner.checks import CHECKS, MAX_PAGES, NotExercised, run_check
 from zdcontract.runner.checks.records import MAX_SINCE_PAGES
 from zdcontract.runner.client import HttpClient
-from zdcontract.runner.observe import json_object
 
 FIELDS = (
     "id", "activities", "activity", "actors", "users", "actor_id", "user_id", "created_at",
@@ -90,12 +88,7 @@ class Handler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         with PAGES.lock:
             body = _linked(PAGES.body, f"http://{self.headers['Host']}/api/v2/activities?page=2")
-        data = json.dumps(body).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        answer_json(self, body)
 
 
 @pytest.fixture(scope="module")
@@ -110,11 +103,7 @@ def test_every_check_ends_with_findings_or_a_reason(target: str, body: Any) -> N
     with PAGES.lock:
         PAGES.body = body
     with HttpClient(target, retries=0) as client:
-        ctx = CheckContext(
-            client=client,
-            observe=lambda _operation, exchange: json_object(exchange),
-            account_host=urlsplit(target).netloc,
-        )
+        ctx = check_context(client, target)
         for _name, _operation, function in CHECKS:
             result = run_check(function, ctx)
             assert result is None or isinstance(result, NotExercised)

@@ -7,19 +7,18 @@ check could take for a whole listing.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer_json, serving
+from walks import check_context
 
 from zdcontract.runner.checks import MAX_PAGES, CheckContext, NotExercised, Walk, run_check
 from zdcontract.runner.checks.pagination import pagination_cursor, pagination_offset
 from zdcontract.runner.checks.records import MAX_SINCE_PAGES, count_consistent, since_honoured
 from zdcontract.runner.client import HttpClient
-from zdcontract.runner.observe import json_object
 
 ACTIVITIES = [
     {"id": 2, "created_at": "2024-01-02T00:00:00Z"},
@@ -53,19 +52,10 @@ def endless() -> Iterator[tuple[CheckContext, list[str]]]:
                     "previous_page": f"{here}?page=1" if "page" in query else None,
                     "count": 2,
                 }
-            body = json.dumps(page).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer_json(self, page)
 
     with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = CheckContext(
-            client=client,
-            observe=lambda _operation, exchange: json_object(exchange),
-            account_host=urlsplit(url).netloc,
-        )
+        ctx = check_context(client, url)
         yield ctx, seen
 
 
@@ -147,19 +137,10 @@ def large_account(pages: int) -> Iterator[tuple[CheckContext, list[str]]]:
                     "previous_page": f"{here}?page={page - 1}" if page > 1 else None,
                     "count": 2 * pages,
                 }
-            data = json.dumps(body).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            answer_json(self, body)
 
     with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = CheckContext(
-            client=client,
-            observe=lambda _operation, exchange: json_object(exchange),
-            account_host=urlsplit(url).netloc,
-        )
+        ctx = check_context(client, url)
         yield ctx, seen
 
 

@@ -8,16 +8,14 @@ no integer (a list cannot even be looked up).
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import urlsplit
 
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer_json, serving
+from walks import check_context
 
-from zdcontract.runner.checks import CheckContext, run_check
+from zdcontract.runner.checks import run_check
 from zdcontract.runner.checks.records import sideloads
 from zdcontract.runner.client import HttpClient
-from zdcontract.runner.observe import json_object
 
 PAGE: dict[str, Any] = {
     "activities": [
@@ -39,19 +37,10 @@ PAGE: dict[str, Any] = {
 def test_only_integer_ids_are_looked_up_in_the_sideloads() -> None:
     class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            body = json.dumps(PAGE).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer_json(self, PAGE)
 
     with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = CheckContext(
-            client=client,
-            observe=lambda _operation, exchange: json_object(exchange),
-            account_host=urlsplit(url).netloc,
-        )
+        ctx = check_context(client, url)
         assert run_check(sideloads, ctx) is None
     assert ctx.records == 6
     assert sorted((f.path, f.message) for f in ctx.findings) == [

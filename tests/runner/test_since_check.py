@@ -6,18 +6,17 @@ says why it could not compare, instead of reporting the unread pages as left out
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer_json, serving
+from walks import check_context
 
 from zdcontract.runner.checks import CheckContext, Walk, run_check
 from zdcontract.runner.checks.records import since_honoured
 from zdcontract.runner.client import HttpClient
-from zdcontract.runner.observe import json_object
 
 #: Five activities, newest first; the check's pivot is the middle one (id 3).
 STAMPS = {i: f"2024-01-0{i}T00:00:00Z" for i in range(5, 0, -1)}
@@ -49,19 +48,10 @@ def context(second_page: int | None) -> Iterator[CheckContext]:
             else:
                 url = f"http://{self.headers['Host']}/api/v2/activities?page=2"
                 page = {"activities": [{"id": 5}], "next_page": url}
-            body = json.dumps(page).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer_json(self, page, status=status)
 
     with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = CheckContext(
-            client=client,
-            observe=lambda _operation, exchange: json_object(exchange),
-            account_host=urlsplit(url).netloc,
-        )
+        ctx = check_context(client, url)
         ctx.cursor = walked()
         yield ctx
 

@@ -1,0 +1,18 @@
+"""Behaviour checks against loopback targets: a CheckContext that reads every answer as JSON."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from zdcontract.runner.checks import CheckContext
+from zdcontract.runner.client import HttpClient
+from zdcontract.runner.observe import json_object
+
+
+def check_context(client: HttpClient, url: str) -> CheckContext:
+    """A context for ``client``, bound to the target at ``url``, validating nothing."""
+    return CheckContext(
+        client=client,
+        observe=lambda _operation, exchange: json_object(exchange),
+        account_host=urlsplit(url).netloc,
+    )
