@@ -53,11 +53,9 @@ import orjson
 from ._narrow import Planner
 from ._openapi_core import asserted_formats
 from ._readers import ANNOTATIONS
-from .decode import has_stack_room
+from .decode import BOM, has_stack_room
 
 __all__ = ["CLEAN", "DATE_TIME_GUARD", "Drifted", "FastCheck", "fast_check"]
-
-_BOM = b"\xef\xbb\xbf"
 
 #: openapi-core's date-time grammar (rfc3339-validator's, after its ``.upper()``), in ASCII:
 #: no year 0000, seconds up to 59. Day-of-month validity is left to jsonschema-rs's format.
@@ -129,7 +127,7 @@ class FastCheck:
         None means nothing is known beyond "not proven clean": the reference takes the whole
         body, bytes and all.
         """
-        if body.startswith(_BOM):
+        if body.startswith(BOM):
             return None
         try:
             value = orjson.loads(body)

@@ -26,6 +26,7 @@ from typing import Any
 from .findings import safe_text
 
 __all__ = [
+    "BOM",
     "MAX_INT_DIGITS",
     "MAX_SAFE_NESTING",
     "NO_VALUE",
@@ -37,7 +38,9 @@ __all__ = [
 ]
 
 NO_VALUE: Any = object()
-_BOM = b"\xef\xbb\xbf"
+#: UTF-8's byte-order mark: a JSON text sent over a network must not begin with one
+#: (RFC 8259, section 8.1).
+BOM = b"\xef\xbb\xbf"
 _JSON_TYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
 
 #: The most digits an integer may have (CPython's default int-to-str limit).
@@ -158,9 +161,9 @@ def decode_json(body: bytes) -> Decoded:
     if not body.strip():
         result.problems.append(("empty", "body is empty; a JSON document was expected"))
         return result
-    if body.startswith(_BOM):
+    if body.startswith(BOM):
         result.problems.append(("bom", "body starts with a byte order mark, which JSON forbids"))
-        body = body[len(_BOM) :]
+        body = body[len(BOM) :]
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -36,7 +36,7 @@ from ._envelope import Route, openapi_core_picks, response_key, route
 from ._fast import CLEAN, Drifted, FastCheck, fast_check
 from ._narrow import spread
 from ._openapi_core import CoreValidator, body_validator
-from .decode import NO_VALUE, decode_json
+from .decode import BOM, NO_VALUE, decode_json
 from .findings import (
     MAX_EXAMPLES,
     MAX_TEXT,
@@ -50,8 +50,6 @@ from .findings import (
 from .translate import Issue, bounded, translate
 
 __all__ = ["DriftValidator", "validate_response"]
-
-_BOM = b"\xef\xbb\xbf"
 
 
 _SchemaKey = tuple[str, str, str]  # (operationId, response key, media type)
@@ -266,7 +264,7 @@ class DriftValidator:
             yield Issue(Kind.MALFORMED_BODY, "", message, qualifier=code)
         if decoded.value is NO_VALUE or schema_key not in schemas:
             return
-        clean = body[len(_BOM) :] if body.startswith(_BOM) else body
+        clean = body[len(BOM) :] if body.startswith(BOM) else body
         errors = compiled.reference().schema_errors(op.operation_id, status, documented, clean)
         yield from _unique(translate(errors, schemas[schema_key]))
 
