@@ -8,21 +8,14 @@ from typing import Any
 
 import pytest
 import zendesk_bodies as zb
+from in_process import zd as run
 
-from zdcontract.cli import main
 from zdcontract.spec import load_spec
 from zdcontract.spec.loader import read_document, shipped_overlay_path
 from zdcontract.spec.overlay import read_overlay
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "spec" / "zendesk-observed.overlay.yaml"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def har(path: Path, exchanges: list[tuple[str, int, Any]]) -> Path:

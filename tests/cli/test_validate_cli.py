@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 import zendesk_bodies as zb
-
-from zdcontract.cli import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
+from in_process import zd as run
 
 
 @pytest.fixture()

@@ -8,18 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from loopback import QuietHandler, serving
-
-from zdcontract.cli import main
-
-
-def zd(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """Run ``zdcontract argv``; its exit status, stdout and stderr."""
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def report(directory: Path) -> dict[str, Any]:

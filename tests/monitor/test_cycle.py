@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from in_process import zd
 
-from ._helpers import receiver, report, zd
+from ._helpers import receiver, report
 
 pytestmark = pytest.mark.slow
 

@@ -10,11 +10,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from in_process import zd
 
 from zdcontract.mock import MockConfig, MockServer
 from zdcontract.monitor.record import mask_url
 
-from ._helpers import report, zd
+from ._helpers import report
 
 pytestmark = pytest.mark.slow
 

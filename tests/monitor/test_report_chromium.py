@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from in_process import zd
 
-from ._helpers import zd
 from .test_trend_chromium import chromium, read_png, render
 
 pytestmark = pytest.mark.slow

@@ -10,10 +10,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from in_process import zd
 
 from zdcontract.monitor.trend import KNOWN_COLOUR, NEW_COLOUR
-
-from ._helpers import zd
 
 pytestmark = pytest.mark.slow
 

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pytest
 import zendesk_bodies as zb
-
-from zdcontract.cli import main
+from in_process import zd
 
 SEED_LINE = re.compile(r"^zdcontract run: .*, seed \d+ \(reproduce with --seed \d+\)$")
 
@@ -108,13 +107,6 @@ def files(tmp_path: Path) -> dict[str, str]:
     paths["under-a-file"] = str(tmp_path / "body.json" / "child.json")
     paths["reports"] = str(tmp_path / "reports")
     return paths
-
-
-def zd(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def assert_one_line(code: int, out: str, err: str, *fragments: str) -> str:

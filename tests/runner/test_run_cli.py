@@ -11,19 +11,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from in_process import zd
 
-from zdcontract.cli import main
 from zdcontract.mock import MockConfig, MockServer
 from zdcontract.reports import validate_report_dict
 
 pytestmark = pytest.mark.slow
-
-
-def zd(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
 
 
 def report(directory: Path) -> dict:
