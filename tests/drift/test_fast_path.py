@@ -574,6 +574,30 @@ def test_the_same_drift_in_other_records_is_explained_once(
     assert explained[1]["activities"][1]["actor_id"] == "y"
 
 
+def test_an_explanation_of_many_errors_is_not_kept() -> None:
+    """What is kept stays small whatever a target sends: a page of fifty distinct drifts
+    (a narrowed value under the size bound, 150 errors) is explained, and the errors not
+    kept."""
+    from zdcontract.drift import validator as module
+
+    validator = DriftValidator()
+    value = zb.offset_page(50)
+    for index, activity in enumerate(value["activities"]):
+        activity[f"undocumented_{index}"] = index  # each activity its own drift...
+        activity["verb"] = index  # ...and three errors
+        activity["title"] = index
+    body = zb.dumps(value)
+    found = validator.validate(body, operation="ListActivities")
+    assert found == REFERENCE.validate(body, operation="ListActivities")
+    compiled = validator._compile(validator.spec.operation("ListActivities"))
+    assert compiled.explained == {}
+    few = zb.offset_page(3)
+    few["activities"][1]["verb"] = 1
+    validator.validate(zb.dumps(few), operation="ListActivities")
+    [kept] = compiled.explained.values()
+    assert 0 < len(kept) <= module._EXPLAINED_ERRORS
+
+
 def _whole_reference_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the operation of every body the whole reference (openapi-core) reads."""
     calls: list[str] = []

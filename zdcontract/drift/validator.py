@@ -54,9 +54,12 @@ __all__ = ["DriftValidator", "validate_response"]
 
 _SchemaKey = tuple[str, str, str]  # (operationId, response key, media type)
 
-#: Narrowed values whose explanation is kept, and the longest (JSON bytes) that is.
-_EXPLAINED = 64
+#: Narrowed values whose explanation is kept (per operation), the longest value (JSON
+#: bytes) and the most errors (counting those inside an anyOf's) a kept explanation may
+#: hold: some 7 MiB at most (measured full, at 120 errors each), whatever a target sends.
+_EXPLAINED = 16
 _EXPLAINED_SIZE = 64 * 1024
+_EXPLAINED_ERRORS = 128
 _UNSET = object()
 
 
@@ -102,18 +105,30 @@ class _Compiled:
         the same value, and the reference, a function of the value alone, would explain it
         again word for word. Keyed by the value's exact JSON text (types, order and all:
         equal texts are equal values to the reference), and bounded: at most _EXPLAINED
-        values of at most _EXPLAINED_SIZE bytes each.
+        values of at most _EXPLAINED_SIZE bytes, each with at most _EXPLAINED_ERRORS errors.
         """
         text = orjson.dumps(narrowed)
         if len(text) > _EXPLAINED_SIZE:
             return list(self.body(key).iter_errors(narrowed))
         found = self.explained.get((key, text))
         if found is None:
-            if len(self.explained) >= _EXPLAINED:  # ever new drift: start again
-                self.explained.clear()
             found = list(self.body(key).iter_errors(narrowed))
-            self.explained[(key, text)] = found
+            if _few(found):
+                if len(self.explained) >= _EXPLAINED:  # ever new drift: start again
+                    self.explained.clear()
+                self.explained[(key, text)] = found
         return found
+
+
+def _few(errors: list[Any]) -> bool:
+    """Whether ``errors`` and the errors inside them number at most _EXPLAINED_ERRORS."""
+    count, stack = 0, list(errors)
+    while stack:
+        count += 1
+        if count > _EXPLAINED_ERRORS:
+            return False
+        stack.extend(stack.pop().context or ())
+    return True
 
 
 class DriftValidator:
