@@ -181,12 +181,12 @@ def _safe(issue: Issue) -> Issue:
 
 def _translate_one(error: Any, root: Any) -> Iterator[Issue]:
     keyword = error.validator
+    if keyword in ("anyOf", "oneOf") and error.context:
+        yield from _best_branch(error, root)  # the branch's own places, not the anyOf's
+        return
     at = instance_pointer(error.absolute_path)
     where = _source(root, list(error.absolute_schema_path))
     instance = error.instance
-    if keyword in ("anyOf", "oneOf") and error.context:
-        yield from _best_branch(error, root)
-        return
     if keyword == "type":
         expected = " or ".join(t for t in _types(error.validator_value) if t != "null")
         if instance is None:
