@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from loopback import serving
 
 from zdcontract.runner.checks import CheckContext
 from zdcontract.runner.client import HttpClient
@@ -16,3 +21,10 @@ def check_context(client: HttpClient, url: str) -> CheckContext:
         observe=lambda _operation, exchange: json_object(exchange),
         account_host=urlsplit(url).netloc,
     )
+
+
+@contextmanager
+def checking(handler: type[BaseHTTPRequestHandler]) -> Iterator[CheckContext]:
+    """A context for checks against ``handler`` served on loopback (no retries), for the block."""
+    with serving(handler) as url, HttpClient(url, retries=0) as client:
+        yield check_context(client, url)

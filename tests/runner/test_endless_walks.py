@@ -12,13 +12,12 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from loopback import QuietHandler, answer_json, serving
-from walks import check_context
+from loopback import QuietHandler, answer_json
+from walks import checking
 
 from zdcontract.runner.checks import MAX_PAGES, CheckContext, NotExercised, Walk, run_check
 from zdcontract.runner.checks.pagination import pagination_cursor, pagination_offset
 from zdcontract.runner.checks.records import MAX_SINCE_PAGES, count_consistent, since_honoured
-from zdcontract.runner.client import HttpClient
 
 ACTIVITIES = [
     {"id": 2, "created_at": "2024-01-02T00:00:00Z"},
@@ -54,8 +53,7 @@ def endless() -> Iterator[tuple[CheckContext, list[str]]]:
                 }
             answer_json(self, page)
 
-    with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = check_context(client, url)
+    with checking(Handler) as ctx:
         yield ctx, seen
 
 
@@ -139,8 +137,7 @@ def large_account(pages: int) -> Iterator[tuple[CheckContext, list[str]]]:
                 }
             answer_json(self, body)
 
-    with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = check_context(client, url)
+    with checking(Handler) as ctx:
         yield ctx, seen
 
 

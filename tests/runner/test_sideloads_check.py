@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from loopback import QuietHandler, answer_json, serving
-from walks import check_context
+from loopback import QuietHandler, answer_json
+from walks import checking
 
 from zdcontract.runner.checks import run_check
 from zdcontract.runner.checks.records import sideloads
-from zdcontract.runner.client import HttpClient
 
 PAGE: dict[str, Any] = {
     "activities": [
@@ -39,8 +38,7 @@ def test_only_integer_ids_are_looked_up_in_the_sideloads() -> None:
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             answer_json(self, PAGE)
 
-    with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = check_context(client, url)
+    with checking(Handler) as ctx:
         assert run_check(sideloads, ctx) is None
     assert ctx.records == 6
     assert sorted((f.path, f.message) for f in ctx.findings) == [

@@ -11,12 +11,11 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from loopback import QuietHandler, answer_json, serving
-from walks import check_context
+from loopback import QuietHandler, answer_json
+from walks import checking
 
 from zdcontract.runner.checks import CheckContext, Walk, run_check
 from zdcontract.runner.checks.records import since_honoured
-from zdcontract.runner.client import HttpClient
 
 #: Five activities, newest first; the check's pivot is the middle one (id 3).
 STAMPS = {i: f"2024-01-0{i}T00:00:00Z" for i in range(5, 0, -1)}
@@ -50,8 +49,7 @@ def context(second_page: int | None) -> Iterator[CheckContext]:
                 page = {"activities": [{"id": 5}], "next_page": url}
             answer_json(self, page, status=status)
 
-    with serving(Handler) as url, HttpClient(url, retries=0) as client:
-        ctx = check_context(client, url)
+    with checking(Handler) as ctx:
         ctx.cursor = walked()
         yield ctx
 
