@@ -28,12 +28,24 @@ __all__ = [
     "Ratio",
     "child_cpu_seconds",
     "console_script",
+    "exited_as",
     "free_port",
     "loopback",
     "median_cpu_seconds",
     "page_body",
     "zendesk_bodies",
 ]
+
+
+def exited_as(name: str, returncode: int, output: bytes | str, ok: tuple[int, ...] = (0,)) -> int:
+    """``returncode`` if it is one of ``ok``; RuntimeError with the last lines of ``output``
+    else. A command that stopped before its work, or a run that exercised nothing, took no
+    time worth a figure, and would make every ratio look met."""
+    if returncode not in ok:
+        text = output.decode(errors="replace") if isinstance(output, bytes) else output
+        last = text.strip().splitlines()[-3:]
+        raise RuntimeError(f"{name} exited {returncode}: {' / '.join(last)}")
+    return returncode
 
 
 def console_script(name: str) -> str:

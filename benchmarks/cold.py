@@ -11,15 +11,14 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from ._common import ROOT, Figure, Ratio, child_cpu_seconds, console_script
+from ._common import ROOT, Figure, Ratio, child_cpu_seconds, console_script, exited_as
 
 __all__ = ["run"]
 
 
 def _timed(argv: list[str], walls: list[float]) -> float:
     cpu, wall, code = child_cpu_seconds(argv, cwd=ROOT)
-    if code != 0:
-        raise RuntimeError(f"{' '.join(argv)} exited {code}")
+    exited_as(" ".join(argv), code, "")
     walls.append(wall)
     return cpu
 

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ._common import ROOT, Figure, Ratio, loopback, zendesk_bodies
+from ._common import ROOT, Figure, Ratio, exited_as, loopback, zendesk_bodies
 
 __all__ = ["run"]
 
@@ -99,8 +99,12 @@ def _run_against(url: str) -> tuple[float, float, int]:
                 "--operation", "CountActivities", "--rate-limit", "60000/min", "--no-baseline",
                 "--max-time", "60", "-q", "--report-dir", str(Path(scratch) / "r")]  # fmt: skip
         done = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=scratch)
-        if not out.exists():
-            raise RuntimeError(f"run against {url} failed: {done.stderr[-500:]}")
+        # peak.json is written at any exit: what proves the run read the body is exit 1
+        # with a finding on the answer (too large, or drift in it), not only the file.
+        exited_as(f"zdcontract run against {url}", done.returncode, done.stderr, ok=(1,))
+        report = json.loads((Path(scratch) / "r" / "zdcontract-report.json").read_text())
+        if not [f for f in report["findings"] if f["kind"] != "not-exercised"]:
+            raise RuntimeError(f"the run against {url} found nothing in the answer")
         measured = json.loads(out.read_text())
     return measured["seconds"], measured["peak_kib"] / 1024, done.returncode
 
