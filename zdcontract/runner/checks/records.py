@@ -120,11 +120,13 @@ def since_honoured(ctx: CheckContext) -> NotExercised | None:
     first = ctx.last
     cut: NotExercised | None = None  # why the walk ended before its last page
     for _ in range(MAX_SINCE_PAGES):
-        found = [a["id"] for a in body.get("activities") or [] if _has_id(a)]
+        activities = body.get("activities")
+        found = [a["id"] for a in activities if _has_id(a)] if isinstance(activities, list) else []
         ctx.records += len(found)
         seen.update(found)
-        following = body.get("next_page") or (body.get("links") or {}).get("next")
-        if not following or (body.get("meta") or {}).get("has_more") is False:
+        links, meta = _object(body.get("links")), _object(body.get("meta"))
+        following = body.get("next_page") or links.get("next")
+        if not following or meta.get("has_more") is False:
             break
         next_body = ctx.follow(_LIST, str(following))
         if next_body is None:
@@ -160,6 +162,11 @@ def since_honoured(ctx: CheckContext) -> NotExercised | None:
         )
     ctx.records = max(ctx.records, 1)  # the comparison itself was made
     return None
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object; an empty one for anything else a target sends."""
+    return value if isinstance(value, dict) else {}
 
 
 def _has_id(item: Any) -> bool:
