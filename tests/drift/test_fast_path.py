@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
+import orjson
 import pytest
 import zendesk_bodies as zb
 from drift_specs import one_operation_spec
@@ -27,7 +28,6 @@ from zdcontract import DriftValidator, Kind
 from zdcontract.drift import _fast, _narrow
 from zdcontract.drift._openapi_core import CoreValidator
 
-# Cheap examples (a few ms each): ten times the profile's count (dev 300, ci 1,000).
 # Four times the profile's budget (400 under CI): the fixed sweeps below cover the known corners.
 MANY = settings(max_examples=4 * settings.default.max_examples)
 
@@ -574,12 +574,13 @@ def test_the_same_drift_in_other_records_is_explained_once(
     assert explained[1]["activities"][1]["actor_id"] == "y"
 
 
-def test_an_explanation_of_many_errors_is_not_kept() -> None:
+def test_an_explanation_of_many_errors_is_not_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     """What is kept stays small whatever a target sends: a page of fifty distinct drifts
     (a narrowed value under the size bound, 150 errors) is explained, and the errors not
     kept."""
     from zdcontract.drift import validator as module
 
+    seen = _reduced_inputs(monkeypatch, remember=True)
     validator = DriftValidator()
     value = zb.offset_page(50)
     for index, activity in enumerate(value["activities"]):
@@ -590,6 +591,9 @@ def test_an_explanation_of_many_errors_is_not_kept() -> None:
     found = validator.validate(body, operation="ListActivities")
     assert found == REFERENCE.validate(body, operation="ListActivities")
     compiled = validator._compile(validator.spec.operation("ListActivities"))
+    # Narrowed and explained, under the size bound: only the count of errors kept it out.
+    [narrowed] = seen
+    assert len(orjson.dumps(narrowed)) <= module._EXPLAINED_SIZE
     assert compiled.explained == {}
     few = zb.offset_page(3)
     few["activities"][1]["verb"] = 1

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from in_process import zd
 
-from zdcontract.cli import main
 from zdcontract.runner import _schemathesis
 from zdcontract.runner._schemathesis import generate_cases
 from zdcontract.spec import load_spec
@@ -81,10 +81,8 @@ def test_the_run_says_the_schema_check_was_not_exercised_and_fails(
 ) -> None:
     failing(monkeypatch, "GET /api/v2/activities", times=99)
     argv = ["run", "--profile", "conformant", "--seed", "5", "--max-examples", "3"]
-    with pytest.raises(SystemExit) as exited:
-        main([*argv, "--report-dir", str(tmp_path)])
-    out, err = capsys.readouterr()
-    assert exited.value.code == 1, out + err
+    code, out, err = zd([*argv, "--report-dir", str(tmp_path)], capsys)
+    assert code == 1, out + err
     assert "Traceback" not in out + err
     data = json.loads((tmp_path / "zdcontract-report.json").read_text())
     schema = next(
