@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 from plugin_helpers import read_report
 
 pytest_plugins = ["pytester"]
@@ -174,12 +174,10 @@ def test_zd_validate_says_what_the_run_says_of_a_body_it_could_not_read(
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             count = self.path.startswith("/api/v2/activities/count")
             body = b"\x28\xb5\x2f\xfd squashed" if count else bomb
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Encoding", "x-squash" if count else "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            coding = "x-squash" if count else "gzip"
+            answer(
+                self, body, headers={"Content-Type": "application/json", "Content-Encoding": coding}
+            )
 
     pytester.makepyfile(test_unreadable=UNREADABLE_TESTS)
     with serving(Handler) as url:

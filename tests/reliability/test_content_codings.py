@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import brotli
 import zendesk_bodies as zb
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 
 from zdcontract.runner.client import HttpClient
 
@@ -45,12 +45,9 @@ def test_every_offered_coding_is_decoded() -> None:
             offered.append(self.headers.get("Accept-Encoding", ""))
             coding = parse_qs(urlsplit(self.path).query).get("coding", ["identity"])[0]
             body = BODY if coding == "identity" else _encoded(coding, BODY)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Encoding", coding)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            answer(
+                self, body, headers={"Content-Type": "application/json", "Content-Encoding": coding}
+            )
 
     with serving(Handler) as url, HttpClient(url, retries=0, sleep=lambda _: None) as client:
         first = client.get("/api/v2/activities/count")

@@ -228,14 +228,12 @@ def test_a_failed_retry_keeps_nothing_of_the_answer_before_it() -> None:
             if len(seen) > 1:  # no answer at all: the connection is closed
                 self.close_connection = True
                 return
-            body = b"x" * 5000
-            self.send_response(503)
-            self.send_header("Retry-After", "0")
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Encoding", "x-unknown")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            headers = {
+                "Retry-After": "0",
+                "Content-Type": "text/html",
+                "Content-Encoding": "x-unknown",
+            }
+            answer(self, b"x" * 5000, status=503, headers=headers)
 
     with (
         serving(Handler) as url,

@@ -10,7 +10,7 @@ server error, never counted as a rate-limit event.
 from __future__ import annotations
 
 import pytest
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 
 from zdcontract.runner.client import RATE_LIMIT_RETRIES, HttpClient, StopSending
 
@@ -23,10 +23,12 @@ def _asking(status: int, long_from: int, seen: list[str]) -> type[QuietHandler]:
     class Handler(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             seen.append(self.path)
-            self.send_response(status)
-            self.send_header("Retry-After", str(DAY if len(seen) >= long_from else 0))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            answer(
+                self,
+                b"",
+                status=status,
+                headers={"Retry-After": str(DAY if len(seen) >= long_from else 0)},
+            )
 
     return Handler
 

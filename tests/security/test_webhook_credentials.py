@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from loopback import QuietHandler, serving
+from loopback import QuietHandler, answer, serving
 from reliability._helpers import Finished, alerting_run, clean_env, every_file, run_cli
 
 pytestmark = pytest.mark.slow
@@ -121,26 +121,20 @@ def test_a_redirect_is_not_followed_with_the_credentials() -> None:
     class Elsewhere(QuietHandler):
         def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
             elsewhere.append(dict(self.headers.items()))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            answer(self, b"", headers={})
 
         do_POST = do_GET  # noqa: N815
 
-    with serving(Elsewhere) as other:
+    class Redirecting(QuietHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            self.rfile.read(int(self.headers["Content-Length"]))
+            # another origin: the same address by another name, another port
+            answer(self, b"", status=302, headers={"Location": f"{moved_to}/x"})
 
-        class Redirecting(QuietHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-                self.rfile.read(int(self.headers["Content-Length"]))
-                self.send_response(302)
-                # another origin: the same address by another name, another port
-                self.send_header("Location", other.replace("127.0.0.1", "localhost") + "/x")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        with serving(Redirecting) as hook:
-            host = hook.removeprefix("http://")
-            problem = post_json(f"http://{USER}:{PASSWORD}@{host}/x", {"text": "drift"})
+    with serving(Elsewhere) as other, serving(Redirecting) as hook:
+        moved_to = other.replace("127.0.0.1", "localhost")
+        host = hook.removeprefix("http://")
+        problem = post_json(f"http://{USER}:{PASSWORD}@{host}/x", {"text": "drift"})
 
     assert elsewhere == []
     assert problem == f"webhook {hook} answered HTTP 302; the alert was not delivered"
