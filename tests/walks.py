@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from loopback import serving
 
-from zdcontract.runner.checks import CheckContext
+from zdcontract.runner.checks import CheckContext, Walk
 from zdcontract.runner.client import HttpClient
 from zdcontract.runner.observe import json_object
 
@@ -28,3 +28,12 @@ def checking(handler: type[BaseHTTPRequestHandler]) -> Iterator[CheckContext]:
     """A context for checks against ``handler`` served on loopback (no retries), for the block."""
     with serving(handler) as url, HttpClient(url, retries=0) as client:
         yield check_context(client, url)
+
+
+def walked(stamps: dict[int, str]) -> Walk:
+    """A complete walk of activities ``id -> created_at``, in the order given."""
+    walk = Walk(complete=True)
+    for ident, stamp in stamps.items():
+        walk.ids.append(ident)
+        walk.records[ident] = {"id": ident, "created_at": stamp}
+    return walk

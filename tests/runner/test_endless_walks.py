@@ -13,9 +13,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from loopback import QuietHandler, answer_json
-from walks import checking
+from walks import checking, walked
 
-from zdcontract.runner.checks import MAX_PAGES, CheckContext, NotExercised, Walk, run_check
+from zdcontract.runner.checks import MAX_PAGES, CheckContext, NotExercised, run_check
 from zdcontract.runner.checks.pagination import pagination_cursor, pagination_offset
 from zdcontract.runner.checks.records import MAX_SINCE_PAGES, count_consistent, since_honoured
 
@@ -91,11 +91,8 @@ def test_the_walks_stop_at_their_bound_and_report_the_loop() -> None:
 
 def test_a_since_walk_without_end_is_not_exercised_and_blames_no_activity() -> None:
     with endless() as (ctx, seen):
-        walk = Walk(complete=True)
-        for ident, stamp in ((5, "2024-01-05"), (4, "2024-01-04"), (3, "2024-01-03")):
-            walk.ids.append(ident)
-            walk.records[ident] = {"id": ident, "created_at": f"{stamp}T00:00:00Z"}
-        ctx.cursor = walk  # the since listing never shows 5, created after the pivot
+        # The since listing never shows 5, created after the pivot.
+        ctx.cursor = walked({i: f"2024-01-0{i}T00:00:00Z" for i in (5, 4, 3)})
         result = run_check(since_honoured, ctx)
         assert result == NotExercised(f"the since walk had no end after {MAX_SINCE_PAGES} pages")
         assert ctx.findings == []

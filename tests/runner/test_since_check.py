@@ -12,21 +12,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from loopback import QuietHandler, answer_json
-from walks import checking
+from walks import checking, walked
 
-from zdcontract.runner.checks import CheckContext, Walk, run_check
+from zdcontract.runner.checks import CheckContext, run_check
 from zdcontract.runner.checks.records import since_honoured
 
 #: Five activities, newest first; the check's pivot is the middle one (id 3).
 STAMPS = {i: f"2024-01-0{i}T00:00:00Z" for i in range(5, 0, -1)}
-
-
-def walked() -> Walk:
-    walk = Walk(complete=True)
-    for ident, stamp in STAMPS.items():
-        walk.ids.append(ident)
-        walk.records[ident] = {"id": ident, "created_at": stamp}
-    return walk
 
 
 @contextmanager
@@ -50,7 +42,7 @@ def context(second_page: int | None) -> Iterator[CheckContext]:
             answer_json(self, page, status=status)
 
     with checking(Handler) as ctx:
-        ctx.cursor = walked()
+        ctx.cursor = walked(STAMPS)
         yield ctx
 
 
