@@ -5,11 +5,13 @@ Both run as a user runs them, in their own processes; each writes its JSON repor
 findings (fingerprint, severity, count), the new/known split against the shipped baseline
 (applied by default to the zendesk mock in both), every check's outcome and what it
 exercised, and what the exit status means must be the same; also on a target whose every
-answer is a 404, where neither may pass for having exercised nothing.
+answer is a 404 (the mock's fault, and a loopback server we did not write), where neither
+may pass for having exercised nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -17,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback import answering
 
 pytestmark = pytest.mark.slow
 
 SEED, N = "7", "3"
 DRIFT = "type:/count/value=string"  # new drift, beside the zendesk profile's known drift
 FAULT = "status:404"  # every answer: nothing validated, no record read, whatever fail-on says
+FOREIGN_404 = "a loopback server answering 404"  # the same, from a server we did not write
 
 
 def _report(directory: Path) -> dict[str, Any]:
@@ -46,11 +50,18 @@ def _summary(data: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("drift", "fault"),
-    [(False, None), (True, None), (False, FAULT)],
-    ids=["known-drift-only", "new-drift", "nothing-exercised"],
+    [(False, None), (True, None), (False, FAULT), (False, FOREIGN_404)],
+    ids=["known-drift-only", "new-drift", "nothing-exercised", "nothing-exercised-foreign"],
 )
 def test_the_cli_and_the_plugin_reach_the_same_verdict(
     tmp_path: Path, drift: bool, fault: str | None
+) -> None:
+    with contextlib.ExitStack() as stack:
+        _same_verdict(tmp_path, drift, fault, stack)
+
+
+def _same_verdict(
+    tmp_path: Path, drift: bool, fault: str | None, stack: contextlib.ExitStack
 ) -> None:
     env_free = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     cli_args = ["--seed", SEED, "--max-examples", N, "--report-dir", "cli"]
@@ -58,7 +69,11 @@ def test_the_cli_and_the_plugin_reach_the_same_verdict(
     if drift:
         cli_args += ["--mock-drift", DRIFT]
         plugin_args += ["-o", f"zd_mock_drift={DRIFT}"]
-    if fault:
+    if fault == FOREIGN_404:  # not our mock: a server that answers every request 404
+        url = stack.enter_context(answering(b'{"error":"InvalidEndpoint"}', status=404))
+        cli_args += ["--base-url", url, "--rate-limit", "60000/min"]
+        plugin_args += ["--zd-base-url", url, "-o", "zd_rate_limit=60000/min"]
+    elif fault:
         cli_args += ["--mock-fault", fault]
         plugin_args += ["-o", f"zd_mock_faults={fault}"]
     cli = subprocess.run(
